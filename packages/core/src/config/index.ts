@@ -1,0 +1,2 @@
+export * from './schema-helpers.js';
+export * from './types.js';
