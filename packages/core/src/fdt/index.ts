@@ -1,1 +1,3 @@
 export * from './node.js';
+export * from './dtb.js';
+export * from './dts.js';

@@ -63,11 +63,19 @@ export class FdtNode {
     return this.phandleValue;
   }
 
-  /** Adopt a phandle read from a DTB. */
-  setPhandle(value: number): void {
+  /**
+   * Adopt a phandle read from a DTB. `writeProperty` false keeps the properties as they are
+   * (a node that carries only the legacy `linux,phandle`).
+   */
+  setPhandle(value: number, writeProperty = true): void {
     this.phandleValue = value;
     this.allocator.reserve(value);
-    this.set('phandle', encodeCells([value]));
+    if (writeProperty) this.set('phandle', encodeCells([value]));
+  }
+
+  /** This node's phandle if it has one, without allocating (0 when it has none). */
+  get phandleIfAny(): number {
+    return this.phandleValue;
   }
 
   set(name: string, value: FdtPropValue): this {
@@ -103,7 +111,7 @@ export class FdtNode {
     return this.set(name, encodeStrings(values));
   }
 
-  /** `reg` with the parent's #address-cells/#size-cells (defaults 2 and 2 if unset). */
+  /** `reg` with the parent's #address-cells/#size-cells (defaults 2 and 1 if unset, devicetree spec v0.4 §2.3.5). */
   reg(...ranges: Array<[number | bigint, number | bigint]>): this {
     const ac = this.parent?.cellCount('#address-cells') ?? 2;
     const sc = this.parent?.cellCount('#size-cells') ?? 1;
