@@ -18,3 +18,4 @@ export * from './util/errors.js';
 export * from './fdt/index.js';
 export * from './loaders/index.js';
 export * from './config/index.js';
+export * from './gdb/index.js';

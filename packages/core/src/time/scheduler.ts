@@ -66,7 +66,7 @@ export class Timer {
 }
 
 export interface StopInfo {
-  reason: 'poweroff' | 'reset' | 'until' | 'timeout' | 'budget' | 'deadlock' | 'error' | 'user';
+  reason: 'poweroff' | 'reset' | 'until' | 'timeout' | 'budget' | 'deadlock' | 'error' | 'user' | 'debug';
   /** Exit code for the process running the simulation. */
   exitCode: number;
   message: string;
