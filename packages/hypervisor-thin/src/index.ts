@@ -1,5 +1,5 @@
 /**
- * @tessera/hypervisor-thin — not implemented yet; see README.md for what this package will hold.
- * It exports nothing so that no machine can mistake it for a working plugin.
+ * @tessera/hypervisor-thin — the thin hypervisor. So far: the RISC-V G-stage page-table
+ * builder. See README.md for what is implemented and what is not.
  */
-export {};
+export { GStageTable, TablePool, RWX, type GStageMode, type GStageStats, type Permissions } from './riscv/gstage.js';
