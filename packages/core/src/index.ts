@@ -14,6 +14,7 @@ export * from './plugin/registry.js';
 export { builtinPlugin } from './plugin/builtin.js';
 export * from './machine/console.js';
 export * from './machine/machine.js';
+export * from './machine/build.js';
 export * from './util/errors.js';
 export * from './fdt/index.js';
 export * from './loaders/index.js';

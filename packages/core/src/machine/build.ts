@@ -1,0 +1,74 @@
+/**
+ * Building a simulation from a loaded machine description.
+ *
+ * Components are created in dependency order: every component a component references
+ * (`ref()` options, interrupt controllers) comes first; independent components keep file
+ * order. Cyclic relations (a CPU and its interrupt controller) are resolved in `connect()`
+ * with `ctx.lookup`, never by references in options, so a reference cycle is a mistake in
+ * the machine file and reported as one.
+ */
+
+import type { MachineConfig, ComponentConfig } from '../config/types.js';
+import type { PluginRegistry } from '../plugin/registry.js';
+import { ConfigError, SimError } from '../util/errors.js';
+import { Simulation, type Machine, type SimulationOptions } from './machine.js';
+import * as path from 'node:path';
+
+export interface BuildOptions extends SimulationOptions {
+  /** Add the machine to this simulation instead of a new one. */
+  readonly sim?: Simulation;
+}
+
+/** Creation order: references first, file order among independents. Throws on a cycle. */
+export function creationOrder(config: MachineConfig): ComponentConfig[] {
+  const byName = new Map(config.components.map((c) => [c.name, c]));
+  const done = new Set<string>();
+  const active: string[] = [];
+  const out: ComponentConfig[] = [];
+  const visit = (c: ComponentConfig): void => {
+    if (done.has(c.name)) return;
+    const i = active.indexOf(c.name);
+    if (i >= 0) {
+      const cycle = [...active.slice(i), c.name].join(' -> ');
+      const p = c.pos;
+      throw new ConfigError(p.file, p.line, p.column, `/components/${c.name}`, `components reference each other in a cycle: ${cycle} (break it: a CPU and its interrupt controller find each other in connect())`);
+    }
+    active.push(c.name);
+    for (const r of c.references) {
+      const dep = byName.get(r);
+      if (dep !== undefined && dep !== c) visit(dep);
+    }
+    active.pop();
+    done.add(c.name);
+    out.push(c);
+  };
+  for (const c of config.components) visit(c);
+  return out;
+}
+
+/** Instantiate every component of `config` into a (new) simulation. */
+export async function buildSimulation(
+  config: MachineConfig,
+  registry: PluginRegistry,
+  opts: BuildOptions = {},
+): Promise<{ sim: Simulation; machine: Machine }> {
+  const order = creationOrder(config);
+  const sim = opts.sim ?? new Simulation(opts);
+  const machine = sim.addMachine(config.name, { boot: config.boot, baseDir: path.dirname(config.file) });
+  for (const c of order) {
+    const resolved = registry.resolveType(c.type, config.plugins);
+    if (resolved === undefined || resolved === 'ambiguous') {
+      // loadMachine has checked this; a config built by hand may not have been.
+      throw new ConfigError(c.pos.file, c.pos.line, c.pos.column, `/components/${c.name}/type`, `unknown or ambiguous component type '${c.type}'`);
+    }
+    try {
+      await machine.add(c.name, resolved.type, c.options, resolved.typeName);
+    } catch (e) {
+      if (e instanceof ConfigError || !(e instanceof SimError)) throw e;
+      const err = new ConfigError(c.pos.file, c.pos.line, c.pos.column, `/components/${c.name}`, e.message);
+      if (e.hint !== undefined) Object.defineProperty(err, 'hint', { value: e.hint, enumerable: true });
+      throw err;
+    }
+  }
+  return { sim, machine };
+}

@@ -1,0 +1,81 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadMachine, PluginRegistry, buildSimulation, ConfigError, creationOrder } from '../src/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const fixtures = path.join(here, 'fixtures', 'machines');
+
+describe('loadMachine', () => {
+  it('merges includes, coerces nested annotated values and collects references', async () => {
+    const registry = new PluginRegistry();
+    const m = await loadMachine(path.join(fixtures, 'good.yaml'), { registry });
+    expect(m.name).toBe('good');
+    expect(m.components.map((c) => c.name)).toEqual(['ram', 'intc', 'dev0', 'cpu', 'dev1', 'tick']);
+    const dev0 = m.components.find((c) => c.name === 'dev0')!;
+    expect(dev0.options).toEqual({ base: 0x1000_0000, irq: { controller: 'intc', line: 3 }, mode: 'slow' });
+    expect(dev0.references).toEqual(['intc']);
+    const dev1 = m.components.find((c) => c.name === 'dev1')!;
+    expect(dev1.options).toMatchObject({
+      base: 0x1000_1000,
+      size: 4096,
+      clock: 10_000_000,
+      target: 'dev0',
+      image: path.join(fixtures, '..', 'firmware.img'),
+      irq: { controller: 'intc', line: 7 },
+      lines: [{ controller: 'intc', line: 4 }, { controller: 'intc', line: 5 }],
+      windows: [{ base: 0x2000_0000, size: 0x10_0000 }],
+      placement: 0x4000_0000,
+    });
+    expect([...dev1.references].sort()).toEqual(['dev0', 'intc']);
+    expect(m.boot).toEqual({ kernel: path.join(fixtures, 'kernel.bin'), append: 'console=ttyS0' });
+    expect(m.positionOf('/components/dev0/mode')).toEqual({ file: path.join(fixtures, 'good.yaml'), line: 8, column: 18 });
+    expect(m.positionOf('/components/dev0/base')).toEqual({ file: path.join(fixtures, 'base.yaml'), line: 7, column: 34 });
+    // defaults from the schema are applied
+    expect(m.components.find((c) => c.name === 'tick')!.options).toMatchObject({ console: 'capture', say: 'tick' });
+  });
+
+  it('applies --set and the QEMU-style overrides with command-line positions', async () => {
+    const registry = new PluginRegistry();
+    const m = await loadMachine(path.join(fixtures, 'good.yaml'), {
+      registry,
+      cwd: '/tmp',
+      sets: ['components.dev0.mode=fast', 'components.dev1.windows=[{base: 0x100, size: 2k}]', 'boot.append=quiet loglevel=3'],
+      overrides: { smp: '4', memory: '128', kernel: 'vmlinux', initrd: '/abs/initrd' },
+    });
+    expect(m.components.find((c) => c.name === 'dev0')!.options.mode).toBe('fast');
+    expect(m.components.find((c) => c.name === 'dev1')!.options.windows).toEqual([{ base: 0x100, size: 2048 }]);
+    expect(m.components.find((c) => c.name === 'cpu')!.options.count).toBe(4);
+    expect(m.components.find((c) => c.name === 'ram')!.options.size).toBe(128 * 1024 * 1024);
+    expect(m.boot).toEqual({ kernel: '/tmp/vmlinux', initrd: '/abs/initrd', append: 'quiet loglevel=3' });
+    expect(m.positionOf('/components/dev0/mode')).toEqual({ file: '<--set>', line: 1, column: 22 });
+  });
+
+  it('orders creation by references, then file order', async () => {
+    const registry = new PluginRegistry();
+    const m = await loadMachine(path.join(fixtures, 'good.yaml'), { registry });
+    expect(creationOrder(m).map((c) => c.name)).toEqual(['ram', 'intc', 'dev0', 'cpu', 'dev1', 'tick']);
+    const reordered = { ...m, components: [...m.components].reverse() };
+    expect(creationOrder(reordered).map((c) => c.name)).toEqual(['tick', 'intc', 'dev0', 'dev1', 'cpu', 'ram']);
+  });
+
+  it('builds and runs the machine', async () => {
+    const registry = new PluginRegistry();
+    const m = await loadMachine(path.join(fixtures, 'good.yaml'), { registry });
+    const { sim, machine } = await buildSimulation(m, registry);
+    expect(machine.componentNames).toEqual(['ram', 'intc', 'dev0', 'cpu', 'dev1', 'tick']);
+    const stop = sim.run();
+    expect(stop).toMatchObject({ reason: 'poweroff', exitCode: 7 });
+    expect(sim.scheduler.now()).toBe(10_500);
+    sim.dispose();
+  });
+
+  it('reports a reference cycle with a position', async () => {
+    const registry = new PluginRegistry();
+    const m = await loadMachine(path.join(fixtures, 'good.yaml'), { registry });
+    const a = { ...m.components[2]!, references: ['dev1'] };
+    const cyc = { ...m, components: m.components.map((c) => (c.name === 'dev0' ? a : c)) };
+    expect(() => creationOrder(cyc)).toThrow(ConfigError);
+    expect(() => creationOrder(cyc)).toThrow(/base\.yaml:7:3: \/components\/dev0: components reference each other in a cycle: dev0 -> dev1 -> dev0/);
+  });
+});
