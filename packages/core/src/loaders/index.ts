@@ -1,1 +1,3 @@
-export {};
+export * from './elf.js';
+export * from './load.js';
+export * from './linux.js';
