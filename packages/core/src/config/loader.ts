@@ -163,8 +163,15 @@ function mergeLayer(dst: Layer, src: Record<string, unknown>, srcPos: PositionMa
       });
       continue;
     }
-    if (key === 'components' && isPlainObject(value) && isPlainObject(d.components)) {
-      const comps = d.components;
+    if (key === 'components' && isPlainObject(value) && (d.components === undefined || isPlainObject(d.components))) {
+      if (d.components === undefined) {
+        d.components = {};
+        const vp = srcPos.values.get(kp);
+        if (vp !== undefined) pos.values.set(kp, vp);
+        const kk = srcPos.keys.get(kp);
+        if (kk !== undefined) pos.keys.set(kp, kk);
+      }
+      const comps = d.components as Record<string, unknown>;
       for (const [name, c] of Object.entries(value)) {
         const cp = childPath(kp, name);
         const old = comps[name];
@@ -373,8 +380,8 @@ function resolveComponentType(registry: PluginRegistry, type: string, plugins: r
   const r = registry.resolveType(type, plugins);
   const tp = cp + '/type';
   if (r === 'ambiguous') {
-    const owners = registry.all.filter((p, i, all) => all.indexOf(p) === i && p.components[type] !== undefined && (plugins.includes(p.name) || p.name === '@tessera/core'));
-    const names = [...new Set(owners.map((p) => p.name))];
+    const owners = ['@tessera/core', ...plugins].map((spec) => registry.resolveType(`${spec}#${type}`));
+    const names = [...new Set(owners.flatMap((o) => (o !== undefined && o !== 'ambiguous' ? [o.plugin.name] : [])))];
     throw errAt(positions.valueAt(tp), tp, `component type '${type}' is ambiguous: ${names.join(' and ')} both declare it (write '${names[0]}#${type}')`);
   }
   if (r !== undefined) return r;

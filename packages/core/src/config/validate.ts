@@ -114,7 +114,7 @@ function unknownComponent(name: string, components: ReadonlySet<string>, what = 
 }
 
 function makeAjv(): Ajv {
-  const ajv = new Ajv({ strict: false, allErrors: false, verbose: true, useDefaults: true, allowUnionTypes: true });
+  const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, useDefaults: true, allowUnionTypes: true });
   ajv.addKeyword({
     keyword: 'x-tessera',
     modifying: true,
@@ -182,25 +182,24 @@ export function validateValue(schema: JsonSchema, data: unknown, s: CoercionScop
 }
 
 /**
- * The most useful error: the one about the deepest value, preferring the annotated value
- * (`x-tessera`) itself over the branches of its `oneOf`.
+ * The most useful error of ajv's list (allErrors is on, so a typo'd key is reported rather
+ * than the required key it hides): branch errors of a failed `oneOf`/`anyOf` about the
+ * same value are replaced by the `oneOf` itself; then an unknown key, then an annotated
+ * value's own message, then the first remaining error.
  */
 function pickError(errors: readonly ErrorObject[]): ErrorObject {
-  let best = errors[errors.length - 1]!;
-  for (const e of errors) {
-    if (e.keyword === 'x-tessera') return e;
-  }
-  // A failed oneOf/anyOf: look at its branches' errors for one about a deeper value.
-  if (best.keyword === 'oneOf' || best.keyword === 'anyOf') {
-    if (isAnnotated(best.parentSchema)) return best;
-    let deepest: ErrorObject | undefined;
-    for (const e of errors) {
-      if (e === best) continue;
-      if (e.instancePath.length > best.instancePath.length && (deepest === undefined || e.instancePath.length > deepest.instancePath.length)) deepest = e;
-    }
-    if (deepest !== undefined) best = deepest;
-  }
-  return best;
+  const alternatives = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
+  const kept = errors.filter((e) => {
+    if (e.keyword === 'oneOf' || e.keyword === 'anyOf') return true;
+    return !alternatives.some((a) => e.instancePath === a.instancePath && e.schemaPath.startsWith(a.schemaPath.slice(0, a.schemaPath.lastIndexOf('/') + 1) + a.keyword + '/') && !(e.keyword === 'x-tessera' && isAnnotated(a.parentSchema) && e.schemaPath === a.schemaPath.slice(0, a.schemaPath.lastIndexOf('/') + 1) + 'x-tessera'));
+  });
+  const list = kept.length > 0 ? kept : errors;
+  return (
+    list.find((e) => e.keyword === 'additionalProperties') ??
+    list.find((e) => e.keyword === 'x-tessera') ??
+    list.find((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf') ??
+    list[0]!
+  );
 }
 
 function isAnnotated(s: AnySchemaObject | undefined): boolean {

@@ -1,0 +1,446 @@
+/**
+ * The `tessera` command line (CONVENTIONS.md, "CLI contract").
+ *
+ *   tessera run <machine.yaml> [--kernel F ...] [--until RE] [--timeout S] [--stats] [--trace F]
+ *   tessera validate <machine.yaml>
+ *   tessera dtb <machine.yaml> [--dts] [-o FILE] [--partition NAME]
+ *   tessera list [--plugin P ...]
+ *   tessera schema [-o FILE] [--plugin P ...]
+ *
+ * Every user-facing failure is one line `tessera: <message>` (plus a hint line) and a
+ * non-zero exit code; only a genuine bug prints a stack trace. `main(argv)` returns the exit
+ * code instead of exiting, so tests run it in-process.
+ */
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadMachine, type CliOverrides } from '../config/loader.js';
+import { composeSchema } from '../config/compose.js';
+import type { MachineConfig } from '../config/types.js';
+import { writeDtb } from '../fdt/dtb.js';
+import { writeDts } from '../fdt/dts.js';
+import type { FdtNode } from '../fdt/node.js';
+import { buildSimulation } from '../machine/build.js';
+import type { Machine } from '../machine/machine.js';
+import { PluginRegistry } from '../plugin/registry.js';
+import { SimError } from '../util/errors.js';
+import { formatNs, JsonlSink, runLoop, statsTable, traceKinds } from './run.js';
+
+export { runLoop, statsTable, JsonlSink, ConsoleWatch, formatNs, traceKinds } from './run.js';
+export type { RunLoopOptions, RunResult } from './run.js';
+
+/** Where the CLI writes; tests capture it. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Directory relative paths on the command line resolve against. */
+  readonly cwd: string;
+}
+
+const processIo: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  cwd: process.cwd(),
+};
+
+/**
+ * A component API that can describe one partition of the machine as its own device tree
+ * (the thin hypervisor's guests). `tessera dtb --partition NAME` asks every component.
+ */
+export interface PartitionDeviceTreeProvider {
+  partitionDeviceTree(name: string): FdtNode | undefined;
+}
+
+function isPartitionProvider(x: unknown): x is PartitionDeviceTreeProvider {
+  return typeof x === 'object' && x !== null && typeof (x as PartitionDeviceTreeProvider).partitionDeviceTree === 'function';
+}
+
+/** A mistake on the command line itself (exit code 2, like most Unix tools). */
+class UsageError extends SimError {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const machineFlags: Options = {
+  set: { type: 'string', multiple: true },
+  smp: { type: 'string' },
+  memory: { type: 'string', short: 'm' },
+  firmware: { type: 'string' },
+  kernel: { type: 'string' },
+  initrd: { type: 'string' },
+  dtb: { type: 'string' },
+  append: { type: 'string' },
+  plugin: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+};
+
+interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: Options;
+  readonly help: string;
+  run(args: ParsedArgs, io: CliIo): Promise<number>;
+}
+
+interface ParsedArgs {
+  readonly values: Record<string, string | boolean | string[] | undefined>;
+  readonly positionals: string[];
+}
+
+const MACHINE_HELP = `machine options (QEMU's meanings):
+  --firmware FILE       firmware image (boot.firmware)
+  --kernel FILE         kernel image (boot.kernel)
+  --initrd FILE         initial ramdisk (boot.initrd)
+  --dtb FILE            device tree blob to use instead of the generated one
+  --append TEXT         kernel command line (boot.append)
+  --smp N               CPUs of the component named by the machine's 'smp:'
+  -m, --memory SIZE     size of the component named by 'memory:' (512M, 2G; a bare number is MiB)
+  --set PATH=VALUE      override any value, e.g. components.uart0.console=none (repeatable)
+  --plugin PACKAGE      load a plugin package besides those the machine names (repeatable)`;
+
+const commands: Record<string, Command> = {
+  run: {
+    summary: 'run a machine',
+    usage: 'tessera run <machine.yaml> [options]',
+    options: {
+      ...machineFlags,
+      until: { type: 'string' },
+      timeout: { type: 'string' },
+      stats: { type: 'boolean' },
+      trace: { type: 'string' },
+      'trace-kinds': { type: 'string' },
+      'trace-sources': { type: 'string' },
+      'max-instructions': { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+    },
+    help: `${MACHINE_HELP}
+run options:
+  --until REGEX         stop with exit code 0 when the console prints a match (ANSI codes removed)
+  --timeout SECONDS     stop after this much wall-clock time (exit code 124)
+  --max-instructions N  stop after N instructions retired by all CPUs together (exit code 4)
+  --stats               print virtual/wall time, per-CPU instructions and MIPS, and counters at the end
+  --trace FILE          write every event as one JSON object per line
+  --trace-kinds LIST    only these event kinds (comma-separated; 'cpu' means every cpu.* kind)
+  --trace-sources LIST  only events from these components
+  -q, --quiet           do not echo stdio consoles (the --until watch still sees them)
+exit codes: the guest's power-off code; 0 when --until matched; 124 timeout; 130 interrupted;
+  3 every CPU halted with nothing pending; 4 instruction budget reached; 1 configuration error`,
+    run: cmdRun,
+  },
+  validate: {
+    summary: 'check a machine file (and build it) without running it',
+    usage: 'tessera validate <machine.yaml> [options]',
+    options: { ...machineFlags },
+    help: MACHINE_HELP,
+    run: cmdValidate,
+  },
+  dtb: {
+    summary: 'write the device tree of a machine (or of one partition)',
+    usage: 'tessera dtb <machine.yaml> [--dts] [-o FILE] [--partition NAME] [options]',
+    options: { ...machineFlags, dts: { type: 'boolean' }, output: { type: 'string', short: 'o' }, partition: { type: 'string' } },
+    help: `  --dts                 write DTS source instead of a DTB
+  -o, --output FILE     write to FILE (default: DTS to stdout; a DTB needs -o unless stdout is not a terminal)
+  --partition NAME      the device tree a component (the hypervisor) gives to partition NAME
+${MACHINE_HELP}`,
+    run: cmdDtb,
+  },
+  list: {
+    summary: 'list installed plugins and their component types',
+    usage: 'tessera list [--plugin PACKAGE ...]',
+    options: { plugin: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+    help: `  --plugin PACKAGE      also load this plugin (a package name or a path; repeatable)
+Lists the built-in types and every @tessera/* package the workspace (or project) root depends on.`,
+    run: cmdList,
+  },
+  schema: {
+    summary: 'write the JSON Schema of machine files for editors',
+    usage: 'tessera schema [-o FILE] [--plugin PACKAGE ...]',
+    options: { output: { type: 'string', short: 'o' }, plugin: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+    help: `  -o, --output FILE     write to FILE instead of stdout
+  --plugin PACKAGE      also include this plugin's types (repeatable)
+Machine files use it with a first line: # yaml-language-server: $schema=./machine.schema.json`,
+    run: cmdSchema,
+  },
+};
+
+export function version(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // src/cli and dist/cli are both two levels below the package root.
+  const pkg = JSON.parse(fs.readFileSync(path.join(here, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function topHelp(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  return `Tessera ${version()}: a full-system simulator for thin hypervisors on Arm and RISC-V
+
+usage: tessera <command> [options]
+
+commands:
+${Object.entries(commands)
+  .map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`)
+  .join('\n')}
+
+tessera <command> --help shows a command's options; tessera --version prints the version.
+`;
+}
+
+function commandHelp(name: string, c: Command): string {
+  return `usage: ${c.usage}\n\n${c.summary}\n\n${c.help}\n`;
+}
+
+/** Run the CLI with `argv` (without node and the script). Resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  try {
+    const [name, ...rest] = argv;
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      const target = name === 'help' ? rest[0] : undefined;
+      if (target !== undefined && commands[target] !== undefined) io.out(commandHelp(target, commands[target]!));
+      else io.out(topHelp());
+      return name === undefined ? 2 : 0;
+    }
+    if (name === '--version' || name === '-V' || name === 'version') {
+      io.out(`tessera ${version()}\n`);
+      return 0;
+    }
+    const cmd = commands[name];
+    if (cmd === undefined) {
+      const close = Object.keys(commands).find((c) => c.startsWith(name.slice(0, 2)));
+      throw new UsageError(`unknown command '${name}'${close ? ` (did you mean '${close}'?)` : ''}`, 'tessera --help lists the commands');
+    }
+    let parsed: ParsedArgs;
+    try {
+      parsed = parseArgs({ args: [...rest], options: cmd.options, allowPositionals: true, strict: true }) as ParsedArgs;
+    } catch (e) {
+      const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/^Unknown option/, 'unknown option');
+      throw new UsageError(`${name}: ${msg}`, `tessera ${name} --help lists its options`);
+    }
+    if (parsed.values.help === true) {
+      io.out(commandHelp(name, cmd));
+      return 0;
+    }
+    return await cmd.run(parsed, io);
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+function reportError(e: unknown, io: CliIo): number {
+  if (e instanceof SimError) {
+    io.err(`tessera: ${e.message}\n`);
+    if (e.hint !== undefined) io.err(`  ${e.hint.split('\n').join('\n  ')}\n`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+  const err = e as Error;
+  io.err(`tessera: internal error: ${err?.message ?? String(e)}\n${err?.stack ?? ''}\nthis is a bug in Tessera; please report it with the machine file and command line\n`);
+  return 70;
+}
+
+function oneMachine(args: ParsedArgs, cmd: string): string {
+  if (args.positionals.length === 0) throw new UsageError(`${cmd}: which machine? (tessera ${cmd} <machine.yaml>)`, `tessera ${cmd} --help lists its options`);
+  if (args.positionals.length > 1) throw new UsageError(`${cmd}: one machine file expected, got ${args.positionals.map((p) => `'${p}'`).join(' ')}`);
+  return args.positionals[0]!;
+}
+
+function str(args: ParsedArgs, key: string): string | undefined {
+  const v = args.values[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function list(args: ParsedArgs, key: string): string[] {
+  const v = args.values[key];
+  return Array.isArray(v) ? v : [];
+}
+
+async function registryWith(args: ParsedArgs, io: CliIo): Promise<PluginRegistry> {
+  const registry = new PluginRegistry();
+  for (const p of list(args, 'plugin')) await registry.load(p.startsWith('.') ? path.resolve(io.cwd, p) : p, io.cwd);
+  return registry;
+}
+
+async function load(args: ParsedArgs, io: CliIo, cmd: string): Promise<{ config: MachineConfig; registry: PluginRegistry }> {
+  const file = oneMachine(args, cmd);
+  const registry = await registryWith(args, io);
+  const overrides: CliOverrides = {
+    ...(str(args, 'smp') !== undefined ? { smp: str(args, 'smp')! } : {}),
+    ...(str(args, 'memory') !== undefined ? { memory: str(args, 'memory')! } : {}),
+    ...(str(args, 'firmware') !== undefined ? { firmware: str(args, 'firmware')! } : {}),
+    ...(str(args, 'kernel') !== undefined ? { kernel: str(args, 'kernel')! } : {}),
+    ...(str(args, 'initrd') !== undefined ? { initrd: str(args, 'initrd')! } : {}),
+    ...(str(args, 'dtb') !== undefined ? { dtb: str(args, 'dtb')! } : {}),
+    ...(str(args, 'append') !== undefined ? { append: str(args, 'append')! } : {}),
+  };
+  const config = await loadMachine(file, { registry, sets: list(args, 'set'), overrides, cwd: io.cwd });
+  return { config, registry };
+}
+
+function positiveNumber(text: string | undefined, flag: string, integer: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text.replace(/_/g, ''));
+  if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) throw new UsageError(`${flag} expects a positive ${integer ? 'integer' : 'number'}, got '${text}'`);
+  return v;
+}
+
+async function cmdRun(args: ParsedArgs, io: CliIo): Promise<number> {
+  const timeoutS = positiveNumber(str(args, 'timeout'), '--timeout', false);
+  const maxInstructions = positiveNumber(str(args, 'max-instructions'), '--max-instructions', true);
+  let until: RegExp | undefined;
+  const untilText = str(args, 'until');
+  if (untilText !== undefined) {
+    try {
+      until = new RegExp(untilText, 'm');
+    } catch (e) {
+      throw new UsageError(`--until: not a regular expression: ${(e as Error).message}`);
+    }
+  }
+  const { config, registry } = await load(args, io, 'run');
+  const { sim } = await buildSimulation(config, registry);
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    if (args.values.quiet === true) sim.consoles.echo = false;
+    const tracePath = str(args, 'trace');
+    if (tracePath !== undefined) {
+      const sources = str(args, 'trace-sources')?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      sim.events.addSink(new JsonlSink(path.resolve(io.cwd, tracePath), traceKinds(str(args, 'trace-kinds')), sources));
+    }
+    if (process.stdin.isTTY && args.values.quiet !== true) sim.consoles.attachStdin();
+    const r = await runLoop(sim, {
+      ...(timeoutS !== undefined ? { timeoutS } : {}),
+      ...(until !== undefined ? { until } : {}),
+      ...(maxInstructions !== undefined ? { maxInstructions } : {}),
+      interrupted: () => interrupted,
+    });
+    if (args.values.stats === true) io.err(statsTable(sim, r.wallMs));
+    const s = r.stop;
+    switch (s.reason) {
+      case 'poweroff':
+      case 'until':
+        break;
+      case 'timeout':
+        io.err(`tessera: ${s.message}${r.lastLine !== '' ? `; last console line: ${JSON.stringify(r.lastLine.slice(-200))}` : '; the console printed nothing'}\n`);
+        break;
+      case 'deadlock':
+        io.err(`tessera: ${s.message} (at ${formatNs(sim.scheduler.now())} of virtual time)\n`);
+        break;
+      default:
+        io.err(`tessera: ${s.message}\n`);
+    }
+    return s.exitCode;
+  } finally {
+    process.off('SIGINT', onSigint);
+    sim.dispose();
+  }
+}
+
+async function cmdValidate(args: ParsedArgs, io: CliIo): Promise<number> {
+  const { config, registry } = await load(args, io, 'validate');
+  // Building catches what only instantiation can see (overlapping regions, wiring).
+  const { sim, machine } = await buildSimulation(config, registry);
+  try {
+    io.out(`${path.relative(io.cwd, config.file) || config.file}: ok (machine '${config.name}', ${machine.componentNames.length} components)\n`);
+  } finally {
+    sim.dispose();
+  }
+  return 0;
+}
+
+async function cmdDtb(args: ParsedArgs, io: CliIo): Promise<number> {
+  const { config, registry } = await load(args, io, 'dtb');
+  const { sim, machine } = await buildSimulation(config, registry);
+  try {
+    connectOnly(machine);
+    const partition = str(args, 'partition');
+    let root: FdtNode;
+    if (partition !== undefined) {
+      const providers = machine.componentNames.map((n) => machine.api(n)).filter(isPartitionProvider);
+      if (providers.length === 0) throw new SimError(`machine '${config.name}' has no partitions (no component provides partition device trees)`, 'partitions come from the hypervisor component (@tessera/hypervisor-thin)');
+      const found = providers.map((p) => p.partitionDeviceTree(partition)).find((t) => t !== undefined);
+      if (found === undefined) throw new SimError(`machine '${config.name}' has no partition named '${partition}'`);
+      root = found;
+    } else {
+      root = machine.deviceTree();
+    }
+    const output = str(args, 'output');
+    if (args.values.dts === true) {
+      const text = writeDts(root);
+      if (output !== undefined) fs.writeFileSync(path.resolve(io.cwd, output), text);
+      else io.out(text);
+    } else {
+      const bytes = writeDtb(root);
+      if (output === undefined) throw new UsageError('dtb: a DTB is binary; write it with -o FILE (or use --dts for text)');
+      fs.writeFileSync(path.resolve(io.cwd, output), bytes);
+    }
+  } finally {
+    sim.dispose();
+  }
+  return 0;
+}
+
+/** Let components find each other (`connect()`) without resetting (no images are loaded). */
+function connectOnly(machine: Machine): void {
+  for (const n of machine.componentNames) machine.component(n)?.connect?.();
+}
+
+/** The `@tessera/*` packages the project root (nearest package.json with them, from cwd) depends on. */
+function workspacePlugins(cwd: string): { root: string; names: string[] } | undefined {
+  for (let dir = cwd; ; dir = path.dirname(dir)) {
+    const pj = path.join(dir, 'package.json');
+    if (fs.existsSync(pj)) {
+      try {
+        const pkg = JSON.parse(fs.readFileSync(pj, 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+        const names = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((n) => n.startsWith('@tessera/') && n !== '@tessera/core');
+        if (names.length > 0 || fs.existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return { root: dir, names: names.sort() };
+      } catch {
+        // unreadable package.json: keep looking upwards
+      }
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+async function loadInstalled(args: ParsedArgs, io: CliIo): Promise<{ registry: PluginRegistry; failures: string[] }> {
+  const registry = await registryWith(args, io);
+  const failures: string[] = [];
+  const ws = workspacePlugins(io.cwd);
+  for (const name of ws?.names ?? []) {
+    try {
+      await registry.load(name, ws!.root);
+    } catch (e) {
+      failures.push(`${name}: ${e instanceof SimError ? e.message : (e as Error).message}`);
+    }
+  }
+  return { registry, failures };
+}
+
+async function cmdList(args: ParsedArgs, io: CliIo): Promise<number> {
+  const { registry, failures } = await loadInstalled(args, io);
+  const seen = new Set<unknown>();
+  const lines: string[] = [];
+  for (const p of registry.all) {
+    if (seen.has(p)) continue;
+    seen.add(p);
+    lines.push(`${p.name} ${p.version}${p.description ? ` - ${p.description}` : ''}`);
+    const types = Object.entries(p.components).sort(([a], [b]) => (a < b ? -1 : 1));
+    if (types.length === 0) lines.push('  (no component types yet)');
+    const w = Math.max(0, ...types.map(([t]) => t.length));
+    for (const [t, c] of types) lines.push(`  ${t.padEnd(w)}  ${c.description}`);
+  }
+  io.out(lines.join('\n') + '\n');
+  for (const f of failures) io.err(`tessera: could not load ${f}\n`);
+  return 0;
+}
+
+async function cmdSchema(args: ParsedArgs, io: CliIo): Promise<number> {
+  const { registry, failures } = await loadInstalled(args, io);
+  for (const f of failures) io.err(`tessera: could not load ${f}\n`);
+  const text = JSON.stringify(composeSchema(registry), null, 2) + '\n';
+  const output = str(args, 'output');
+  if (output !== undefined) fs.writeFileSync(path.resolve(io.cwd, output), text);
+  else io.out(text);
+  return 0;
+}

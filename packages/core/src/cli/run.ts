@@ -1,0 +1,199 @@
+/**
+ * `tessera run`: drive a built simulation in wall-clock slices.
+ *
+ * The scheduler runs in slices of virtual time sized to take about 20 ms of wall time,
+ * with `setImmediate` between them, so SIGINT, `--timeout` and keyboard input are handled
+ * while the guest runs. Slicing never changes the simulated result: a slice boundary only
+ * ends a quantum early in wall-clock terms, the virtual schedule is the same.
+ */
+
+import * as fs from 'node:fs';
+import { SimError } from '../util/errors.js';
+import type { EventSink, SimEvent } from '../events/events.js';
+import type { Simulation } from '../machine/machine.js';
+import type { StopInfo } from '../time/scheduler.js';
+
+export interface RunLoopOptions {
+  /** Wall-clock limit in seconds. */
+  readonly timeoutS?: number;
+  /** Stop with exit 0 when the console output (ANSI-stripped) matches. */
+  readonly until?: RegExp;
+  readonly maxInstructions?: number;
+  /** Target wall time of one slice (ms). */
+  readonly sliceMs?: number;
+  /** Checked between slices: a Ctrl-C or similar asks to stop. */
+  readonly interrupted?: () => boolean;
+}
+
+export interface RunResult {
+  readonly stop: StopInfo;
+  readonly wallMs: number;
+  /** The last non-empty console line (ANSI-stripped), for timeout messages. */
+  readonly lastLine: string;
+}
+
+// CSI sequences (colours, cursor movement) and two-character escapes.
+const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\r/g;
+
+/** Keeps the console output and tests `--until` against it. */
+export class ConsoleWatch {
+  private text = '';
+  private lineStart = 0;
+  private prevLineStart = 0;
+  matched = false;
+
+  constructor(private readonly until: RegExp | undefined, private readonly onMatch: () => void) {}
+
+  feed(chunk: string): void {
+    const clean = chunk.replace(ANSI, '');
+    if (clean === '') return;
+    this.text += clean;
+    if (this.text.length > 1 << 20) {
+      const cut = this.text.length - (1 << 19);
+      this.text = this.text.slice(cut);
+      this.lineStart = Math.max(0, this.lineStart - cut);
+      this.prevLineStart = Math.max(0, this.prevLineStart - cut);
+    }
+    let nl = this.text.indexOf('\n', this.text.length - clean.length);
+    while (nl >= 0) {
+      this.prevLineStart = this.lineStart;
+      this.lineStart = nl + 1;
+      nl = this.text.indexOf('\n', nl + 1);
+    }
+    // Per write, only the last two lines are searched (cheap for byte-at-a-time UARTs);
+    // `check()` between slices searches everything kept.
+    if (this.until !== undefined && !this.matched && this.until.test(this.text.slice(this.prevLineStart))) this.match();
+  }
+
+  check(): void {
+    if (this.until !== undefined && !this.matched && this.until.test(this.text)) this.match();
+  }
+
+  private match(): void {
+    this.matched = true;
+    this.onMatch();
+  }
+
+  lastLine(): string {
+    const lines = this.text.split('\n').filter((l) => l.trim() !== '');
+    return lines[lines.length - 1] ?? '';
+  }
+}
+
+export async function runLoop(sim: Simulation, opts: RunLoopOptions = {}): Promise<RunResult> {
+  const watch = new ConsoleWatch(opts.until, () => {
+    sim.scheduler.stop({ reason: 'until', exitCode: 0, message: `console output matched ${String(opts.until)}` });
+  });
+  sim.consoles.watch((text) => watch.feed(text));
+  const sliceMs = opts.sliceMs ?? 20;
+  const start = performance.now();
+  let sliceNs = 100_000;
+  const budget = opts.maxInstructions !== undefined ? { instructionBudget: opts.maxInstructions } : {};
+  for (;;) {
+    const t0 = performance.now();
+    const stop = sim.run(sim.scheduler.now() + sliceNs, budget);
+    const t1 = performance.now();
+    watch.check();
+    const done = stop ?? sim.scheduler.stopped;
+    if (done !== undefined) return { stop: done, wallMs: t1 - start, lastLine: watch.lastLine() };
+    // Aim each slice at `sliceMs` of wall time.
+    const dt = t1 - t0;
+    if (dt < sliceMs / 2) sliceNs = Math.min(sliceNs * 2, 1e12);
+    else if (dt > sliceMs * 2) sliceNs = Math.max(Math.floor(sliceNs / 2), 1_000);
+    if (opts.timeoutS !== undefined && t1 - start >= opts.timeoutS * 1000) {
+      const s = { reason: 'timeout' as const, exitCode: 124, message: `timeout after ${opts.timeoutS} s: ${formatNs(sim.scheduler.now())} of virtual time simulated` };
+      return { stop: s, wallMs: t1 - start, lastLine: watch.lastLine() };
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (opts.interrupted?.()) {
+      return { stop: { reason: 'user', exitCode: 130, message: 'interrupted' }, wallMs: performance.now() - start, lastLine: watch.lastLine() };
+    }
+  }
+}
+
+/** `--trace FILE`: one JSON object per event per line. BigInts are written as hex strings. */
+export class JsonlSink implements EventSink {
+  private fd: number;
+  private buf: string[] = [];
+  private size = 0;
+
+  constructor(
+    file: string,
+    readonly kinds?: readonly string[],
+    readonly sources?: readonly string[],
+  ) {
+    try {
+      this.fd = fs.openSync(file, 'w');
+    } catch (e) {
+      throw new SimError(`cannot write the trace file '${file}': ${(e as Error).message}`);
+    }
+  }
+
+  event(e: SimEvent): void {
+    const line = JSON.stringify(e, jsonReplacer);
+    this.buf.push(line);
+    this.size += line.length + 1;
+    if (this.size > 1 << 16) this.flush();
+  }
+
+  private flush(): void {
+    if (this.buf.length === 0) return;
+    fs.writeSync(this.fd, this.buf.join('\n') + '\n');
+    this.buf = [];
+    this.size = 0;
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    this.flush();
+    fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+function jsonReplacer(_key: string, v: unknown): unknown {
+  if (typeof v === 'bigint') return '0x' + v.toString(16);
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number | bigint>, (x) => (typeof x === 'bigint' ? '0x' + x.toString(16) : x));
+  return v;
+}
+
+/** `--trace-kinds cpu,hyp.exit`: a bare group name (`cpu`) means every `cpu.*` kind too. */
+export function traceKinds(list: string | undefined): string[] | undefined {
+  if (list === undefined) return undefined;
+  const out: string[] = [];
+  for (const k of list.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    out.push(k);
+    if (!k.endsWith('.') && !k.includes('.')) out.push(k + '.');
+  }
+  return out;
+}
+
+export function formatNs(ns: number): string {
+  if (ns < 1e3) return `${ns} ns`;
+  if (ns < 1e6) return `${(ns / 1e3).toFixed(3)} µs`;
+  if (ns < 1e9) return `${(ns / 1e6).toFixed(3)} ms`;
+  return `${(ns / 1e9).toFixed(3)} s`;
+}
+
+/** The `--stats` table. */
+export function statsTable(sim: Simulation, wallMs: number): string {
+  const rows: string[][] = [];
+  rows.push(['virtual time', formatNs(sim.scheduler.now())]);
+  rows.push(['wall time', `${wallMs.toFixed(1)} ms`]);
+  rows.push(['scheduler events', String(sim.scheduler.eventsFired)]);
+  const cpus = sim.scheduler.cpus;
+  let total = 0;
+  for (const r of cpus) {
+    total += r.retired;
+    rows.push([`${r.name} retired`, `${r.retired}  (${wallMs > 0 ? (r.retired / wallMs / 1000).toFixed(2) : '-'} MIPS)`]);
+  }
+  if (cpus.length > 1) rows.push(['total retired', `${total}  (${wallMs > 0 ? (total / wallMs / 1000).toFixed(2) : '-'} MIPS)`]);
+  const width = Math.max(...rows.map((r) => r[0]!.length));
+  const lines = ['-- statistics --', ...rows.map(([k, v]) => `${k!.padEnd(width)}  ${v}`)];
+  for (const [group, counters] of sim.events.snapshot()) {
+    lines.push(`-- ${group} --`);
+    const w = Math.max(...counters.map((c) => c.key.length));
+    for (const c of counters) lines.push(`${c.key.padEnd(w)}  ${c.value}`);
+  }
+  return lines.join('\n') + '\n';
+}
