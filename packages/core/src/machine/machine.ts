@@ -232,15 +232,19 @@ export class Machine implements MachineHandle {
         nodes.set(current, node);
       },
       nodeOf: (c: string) => nodes.get(c),
+      interruptSpecifier: (r: IrqRef) => {
+        const p = nodes.get(r.controller);
+        const api = this.entries.get(r.controller)?.component.api;
+        if (p === undefined || !isDtInterruptController(api)) {
+          throw new SimError(`device tree: '${current}' has an interrupt on '${r.controller}', which put no interrupt-controller node in the tree`);
+        }
+        return { parent: p, cells: api.dtInterruptCells(r.line) };
+      },
       interrupts: (node: FdtNode, ...refs: IrqRef[]) => {
         if (refs.length === 0) return;
         const parents = refs.map((r) => {
-          const p = nodes.get(r.controller);
-          const api = this.entries.get(r.controller)?.component.api;
-          if (p === undefined || !isDtInterruptController(api)) {
-            throw new SimError(`device tree: '${current}' has an interrupt on '${r.controller}', which put no interrupt-controller node in the tree`);
-          }
-          return { phandle: p.phandle(), cells: api.dtInterruptCells(r.line) };
+          const s = dt.interruptSpecifier(r);
+          return { phandle: s.parent.phandle(), cells: s.cells };
         });
         const same = parents.every((p) => p.phandle === parents[0]!.phandle);
         if (same) {

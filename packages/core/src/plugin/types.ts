@@ -125,6 +125,11 @@ export interface DeviceTreeContext {
    * {@link DtInterruptController} API.
    */
   interrupts(node: FdtNode, ...refs: IrqRef[]): void;
+  /**
+   * The interrupt parent node and specifier cells for `ref` (for `interrupt-map` and
+   * other properties that embed specifiers).
+   */
+  interruptSpecifier(ref: IrqRef): { parent: FdtNode; cells: number[] };
   /** The boot options in force (for /chosen). */
   readonly boot: BootOptions;
 }
