@@ -79,6 +79,8 @@ export class Scheduler {
   private seq = 0;
   private readonly runnables: Runnable[] = [];
   private current: Runnable | undefined;
+  /** The `until` the running CPU was given. */
+  private runUntil = 0;
   /** Quantum length in ns. */
   quantum: number;
   /** Set to make the running CPU return at its next check (an event needs handling now). */
@@ -168,16 +170,33 @@ export class Scheduler {
         if (r.halted) continue;
         anyRan = true;
         this.exitRequested = false;
+        // A CPU that ran earlier in this quantum may have armed an earlier event: the ones
+        // after it stop there too, so the event fires at its time on every CPU.
+        const until = Math.max(this.globalTime, Math.min(end, this.nextEventTime()));
+        this.runUntil = until;
         this.current = r;
         try {
-          r.run(end);
+          r.run(until);
         } finally {
           this.current = undefined;
         }
         if (this.stopInfo !== undefined) break;
       }
       if (this.stopInfo !== undefined) break;
-      if (!anyRan) {
+      if (anyRan) {
+        // A CPU that returned early without halting (it armed a timer, or was kicked) has
+        // not executed the rest of the quantum: global time advances only as far as the
+        // slowest such CPU, so the event fires at the right time and no CPU skips ahead
+        // without executing. CPUs already further on wait (run() with an earlier `until`
+        // is a no-op for them).
+        let reached = end;
+        for (const r of this.runnables) {
+          if (!r.halted && r.localTime() < reached) reached = Math.max(this.globalTime, r.localTime());
+        }
+        // Progress is guaranteed: if nobody moved and nothing is due, fall back to the
+        // quantum end rather than spin.
+        if (reached > this.globalTime || this.nextEventTime() <= this.globalTime) end = reached;
+      } else {
         // Everything idle: jump to the next event.
         const next = this.nextEventTime();
         if (next === Infinity) {
@@ -230,9 +249,10 @@ export class Scheduler {
     t.heapIndex = this.heap.length;
     this.heap.push(t);
     this.siftUp(t.heapIndex);
-    if (this.current !== undefined && time < this.current.localTime() + this.quantum) {
-      // Something became due inside the running quantum: let the scheduler see it soon.
-      if (time <= this.current.localTime()) this.exitRequested = true;
+    if (this.current !== undefined && time < this.runUntil) {
+      // Something became due before the running CPU's slice ends: make it return so the
+      // event fires at its own time rather than at the end of the quantum.
+      this.exitRequested = true;
     }
   }
 
