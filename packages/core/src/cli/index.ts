@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadMachine, type CliOverrides } from '../config/loader.js';
 import { composeSchema } from '../config/compose.js';
+import { didYouMean } from '../config/validate.js';
 import type { MachineConfig } from '../config/types.js';
 import { writeDtb } from '../fdt/dtb.js';
 import { writeDts } from '../fdt/dts.js';
@@ -206,7 +207,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     }
     const cmd = commands[name];
     if (cmd === undefined) {
-      const close = Object.keys(commands).find((c) => c.startsWith(name.slice(0, 2)));
+      const close = didYouMean(name, Object.keys(commands));
       throw new UsageError(`unknown command '${name}'${close ? ` (did you mean '${close}'?)` : ''}`, 'tessera --help lists the commands');
     }
     let parsed: ParsedArgs;
@@ -403,22 +404,26 @@ function workspacePlugins(cwd: string): { root: string; names: string[] } | unde
   }
 }
 
-async function loadInstalled(args: ParsedArgs, io: CliIo): Promise<{ registry: PluginRegistry; failures: string[] }> {
+async function loadInstalled(args: ParsedArgs, io: CliIo): Promise<{ registry: PluginRegistry; failures: string[]; libraries: string[] }> {
   const registry = await registryWith(args, io);
   const failures: string[] = [];
+  const libraries: string[] = [];
   const ws = workspacePlugins(io.cwd);
   for (const name of ws?.names ?? []) {
     try {
       await registry.load(name, ws!.root);
     } catch (e) {
-      failures.push(`${name}: ${e instanceof SimError ? e.message : (e as Error).message}`);
+      const msg = e instanceof SimError ? e.message : (e as Error).message;
+      // A workspace package without a plugin default export is a library (softfloat, ...).
+      if (/has no default export describing its components/.test(msg)) libraries.push(name);
+      else failures.push(`${name}: ${msg}`);
     }
   }
-  return { registry, failures };
+  return { registry, failures, libraries };
 }
 
 async function cmdList(args: ParsedArgs, io: CliIo): Promise<number> {
-  const { registry, failures } = await loadInstalled(args, io);
+  const { registry, failures, libraries } = await loadInstalled(args, io);
   const seen = new Set<unknown>();
   const lines: string[] = [];
   for (const p of registry.all) {
@@ -430,6 +435,7 @@ async function cmdList(args: ParsedArgs, io: CliIo): Promise<number> {
     const w = Math.max(0, ...types.map(([t]) => t.length));
     for (const [t, c] of types) lines.push(`  ${t.padEnd(w)}  ${c.description}`);
   }
+  for (const l of libraries) lines.push(`${l} (no component types: a library, or a plugin not written yet)`);
   io.out(lines.join('\n') + '\n');
   for (const f of failures) io.err(`tessera: could not load ${f}\n`);
   return 0;
