@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EventBus, Scheduler } from '@tessera/core';
-import { NetworkSwitch, openNetBackend, parsePcap, PcapWriter, SocketLink, LINKTYPE_ETHERNET, type NetEnv } from '@tessera/net';
+import { NetworkSwitch, openNetBackend, parsePcap, PcapWriter, SocketLink, LINKTYPE_ETHERNET, type NetEnv } from '../src/index.js';
 
 function env(name: string, scheduler: Scheduler, events = new EventBus(() => scheduler.now())): NetEnv {
   return { name, scheduler, events, resolvePath: (p) => path.resolve(p) };

@@ -1,1 +1,18 @@
-export {};
+/**
+ * @tessera/virtio — virtio 1.2 devices (net, block, console) and the virtio-mmio transport.
+ *
+ * The queue logic (split virtqueues) and the device models are transport-independent; a
+ * transport maps its registers onto {@link VirtioDevice} and delivers its interrupts.
+ */
+
+import { virtioPlugin } from './plugin.js';
+
+export * from './queue/split.js';
+export * from './device.js';
+export * from './mmio.js';
+export * from './net.js';
+export * from './blk.js';
+export * from './console.js';
+export { virtioMmioNet, virtioMmioBlk, virtioMmioConsole, type VirtioMmioApi } from './plugin.js';
+export default virtioPlugin;
+export * from './driver-model.js';
