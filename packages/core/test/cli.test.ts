@@ -200,6 +200,15 @@ describe('tessera CLI', () => {
     expect(r.status).toBe(5);
     const bad = spawnSync(process.execPath, [bin, 'validate', path.join(here, 'bad-machines', 'unknown-option.yaml')], { encoding: 'utf8' });
     expect(bad.status).toBe(1);
+    const sig = spawnSync(process.execPath, ['-e', `
+      const { spawn } = require('node:child_process');
+      const c = spawn(process.execPath, [${JSON.stringify(bin)}, 'run', ${JSON.stringify(m('forever.yaml'))}], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      c.stderr.on('data', (d) => (err += d));
+      setTimeout(() => c.kill('SIGINT'), 700);
+      c.on('exit', (code) => { process.stdout.write(JSON.stringify({ code, err })); });
+    `], { encoding: 'utf8' });
+    expect(JSON.parse(sig.stdout)).toEqual({ code: 130, err: 'tessera: interrupted\n' });
     expect(bad.stderr).toMatch(/^tessera: .*unknown-option\.yaml:6:5: \/components\/ram\/bsae: unknown option 'bsae' for type 'ram' \(did you mean 'base'\?\)\n$/);
   });
 });

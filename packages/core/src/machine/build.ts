@@ -8,7 +8,8 @@
  * the machine file and reported as one.
  */
 
-import type { MachineConfig, ComponentConfig } from '../config/types.js';
+import type { MachineConfig, ComponentConfig, SourcePos } from '../config/types.js';
+import type { IrqRef } from '../plugin/types.js';
 import type { PluginRegistry } from '../plugin/registry.js';
 import { ConfigError, SimError } from '../util/errors.js';
 import { Simulation, type Machine, type SimulationOptions } from './machine.js';
@@ -65,10 +66,41 @@ export async function buildSimulation(
       await machine.add(c.name, resolved.type, c.options, resolved.typeName);
     } catch (e) {
       if (e instanceof ConfigError || !(e instanceof SimError)) throw e;
-      const err = new ConfigError(c.pos.file, c.pos.line, c.pos.column, `/components/${c.name}`, e.message);
+      const at = locate(config, c, e.message);
+      const err = new ConfigError(at.pos.file, at.pos.line, at.pos.column, at.path, e.message);
       if (e.hint !== undefined) Object.defineProperty(err, 'hint', { value: e.hint, enumerable: true });
       throw err;
     }
   }
   return { sim, machine };
+}
+
+/**
+ * The most precise position for an error a component's `create` reported: the interrupt
+ * option naming a line the controller lacks, the `base` of a region that overlaps, else
+ * the component's entry.
+ */
+function locate(config: MachineConfig, c: ComponentConfig, message: string): { path: string; pos: SourcePos } {
+  const at = `/components/${c.name}`;
+  const irq = /line '([^']*)' of '([^']*)'/.exec(message);
+  let found: string | undefined;
+  if (irq !== null) {
+    found = findPath(c.options, at, (v) => {
+      const r = v as Partial<IrqRef> | null;
+      return typeof r === 'object' && r !== null && r.controller === irq[2] && String(r.line) === irq[1];
+    });
+  } else if (/overlaps|invalid range/.test(message) && c.options.base !== undefined) {
+    found = `${at}/base`;
+  }
+  return found !== undefined ? { path: found, pos: config.positionOf(found) } : { path: at, pos: c.pos };
+}
+
+function findPath(value: unknown, at: string, match: (v: unknown) => boolean): string | undefined {
+  if (match(value)) return at;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const hit = findPath(v, `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, match);
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
 }
