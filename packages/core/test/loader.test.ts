@@ -78,4 +78,23 @@ describe('loadMachine', () => {
     expect(() => creationOrder(cyc)).toThrow(ConfigError);
     expect(() => creationOrder(cyc)).toThrow(/base\.yaml:7:3: \/components\/dev0: components reference each other in a cycle: dev0 -> dev1 -> dev0/);
   });
+
+  it('replaces a component whose type changes and keeps its place in file order', async () => {
+    const registry = new PluginRegistry();
+    const m = await loadMachine(path.join(fixtures, 'retype.yaml'), { registry, sets: ['components.extra={type: ram, base: 0xa000_0000, size: 2MiB}'] });
+    expect(m.components.map((c) => `${c.name}:${c.type}`)).toEqual(['ram:ram', 'intc:intc', 'dev0:rom', 'spare:fake-dev', 'extra:ram']);
+    expect(m.components.find((c) => c.name === 'dev0')!.options).toEqual({ base: 0x1000_0000, size: 4096 });
+    expect(m.components.find((c) => c.name === 'dev0')!.references).toEqual([]);
+    expect(m.components.find((c) => c.name === 'extra')!.options).toEqual({ base: 0xa000_0000, size: 2 << 20 });
+    // the replaced component's positions come from the overriding file only
+    expect(m.positionOf('/components/dev0/mode').file).toBe(path.join(fixtures, 'retype.yaml'));
+    expect(m.positionOf('/components/extra/size')).toEqual({ file: '<--set>', line: 1, column: 55 });
+  });
+
+  it('rejects duplicate keys and keeps YAML 1.2 core scalars as text', async () => {
+    const { parseYamlSource } = await import('../src/config/source.js');
+    const p = parseYamlSource('a: on\nb: 0x10\nc: 0x8000_0000\nd: 010\n', 'x.yaml');
+    expect(p.value).toEqual({ a: 'on', b: 16, c: '0x8000_0000', d: 10 });
+    expect(() => parseYamlSource('a: 1\nb:\n  c: 1\n  c: 2\n', 'x.yaml')).toThrow("x.yaml:4:3: duplicate key 'c'");
+  });
 });
