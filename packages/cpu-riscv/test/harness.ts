@@ -1,0 +1,32 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Simulation, builtinPlugin, type StopInfo } from '@tessera/core';
+import plugin, { type RiscvCluster, type RiscvHartOptions } from '../src/index.js';
+
+export const GUEST = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'guest', 'bin');
+
+export interface GuestRun {
+  stop: StopInfo | undefined;
+  output: string;
+  cluster: RiscvCluster;
+  sim: Simulation;
+}
+
+/** Run a guest ELF on ram@0x80000000 + riscv-hart + htif until it exits (or `limitNs`). */
+export async function runGuest(elf: string, opts: RiscvHartOptions = {}, limitNs = 5e9): Promise<GuestRun> {
+  const sim = new Simulation();
+  const m = sim.addMachine('t', { boot: { kernel: path.join(GUEST, elf) } });
+  await m.add('ram', builtinPlugin.components.ram!, { base: 0x8000_0000, size: 64 * 1024 * 1024 });
+  await m.add('cpus', plugin.components['riscv-hart']!, opts);
+  await m.add('htif', plugin.components.htif!, { harts: 'cpus', console: 'capture' });
+  const stop = sim.run(limitNs);
+  const output = sim.consoles ? captured(sim) : '';
+  const cluster = m.api<RiscvCluster>('cpus')!;
+  sim.dispose();
+  return { stop, output, cluster, sim };
+}
+
+function captured(sim: Simulation): string {
+  const hub = sim.consoles as unknown as { ports?: Array<{ captured(): string }> };
+  return (hub.ports ?? []).map((p) => p.captured()).join('');
+}
