@@ -32,6 +32,8 @@ export const VIRTIO_BLK_S_UNSUPP = 2;
 
 export const SECTOR_SIZE = 512;
 const CLUSTER = 4096;
+/** Largest piece of a request copied at once. */
+const CHUNK = 1024 * 1024;
 /** Length of the GET_ID string (§5.2.6). */
 export const VIRTIO_BLK_ID_BYTES = 20;
 
@@ -194,9 +196,13 @@ export class VirtioBlk extends VirtioDevice {
             status = VIRTIO_BLK_S_IOERR;
             break;
           }
-          const buf = this.buffer(inLen);
-          this.image.read(sector * SECTOR_SIZE, buf);
-          vq.writeChain(c, 0, buf);
+          // In pieces, so a huge request never needs a huge host buffer.
+          for (let done = 0; done < inLen; ) {
+            const buf = this.buffer(Math.min(CHUNK, inLen - done));
+            this.image.read(sector * SECTOR_SIZE + done, buf);
+            vq.writeChain(c, done, buf);
+            done += buf.length;
+          }
           written = inLen;
           break;
         }
@@ -205,9 +211,12 @@ export class VirtioBlk extends VirtioDevice {
             status = VIRTIO_BLK_S_IOERR;
             break;
           }
-          const buf = this.buffer(outLen);
-          vq.readChain(c, 16, buf, outLen);
-          this.image.write(sector * SECTOR_SIZE, buf);
+          for (let done = 0; done < outLen; ) {
+            const buf = this.buffer(Math.min(CHUNK, outLen - done));
+            vq.readChain(c, 16 + done, buf, buf.length);
+            this.image.write(sector * SECTOR_SIZE + done, buf);
+            done += buf.length;
+          }
           break;
         }
         case VIRTIO_BLK_T_FLUSH:

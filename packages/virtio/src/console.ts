@@ -21,7 +21,7 @@ export class VirtioConsole extends VirtioDevice {
   private readonly config = new Uint8Array(12);
   private input: number[] = [];
   private readonly inputTimer: Timer;
-  private outBuf = new Uint8Array(4096);
+  private readonly outBuf = new Uint8Array(4096);
 
   constructor(
     env: VirtioEnv,
@@ -60,10 +60,13 @@ export class VirtioConsole extends VirtioDevice {
         this.needsReset(`transmit chain at ${c.head} has a device-writable buffer`, 1);
         return;
       }
-      const n = c.readableBytes;
-      if (this.outBuf.length < n) this.outBuf = new Uint8Array(n);
-      vq.readChain(c, 0, this.outBuf, n);
-      if (n > 0) this.port.write(this.outBuf.slice(0, n));
+      for (let off = 0; off < c.readableBytes; ) {
+        const n = Math.min(this.outBuf.length, c.readableBytes - off);
+        const piece = this.outBuf.subarray(0, n);
+        vq.readChain(c, off, piece, n);
+        this.port.write(piece.slice());
+        off += n;
+      }
       vq.push(c.head, 0);
       done++;
     }

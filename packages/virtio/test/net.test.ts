@@ -19,7 +19,7 @@ import {
   type VirtioMmioDriver,
   type VirtioNet,
 } from '../src/index.js';
-import { attach, board, ethFrame, readGuest, SLOT, type TestBoard } from './helpers.js';
+import { attach, board, ethFrame, RAM_BASE, RAM_SIZE, readGuest, SLOT, type TestBoard } from './helpers.js';
 
 const ALL = [VIRTIO_F_VERSION_1, VIRTIO_NET_F_MAC, VIRTIO_NET_F_STATUS, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_NET_F_CSUM, VIRTIO_F_INDIRECT_DESC, VIRTIO_F_EVENT_IDX];
 const BCAST = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
@@ -316,5 +316,14 @@ describe('virtio-net', () => {
     send(a, f);
     sim.scheduler.advance(sim.scheduler.now() + 1000);
     expect(c.rx.usedIdx()).toBe(1);
+  });
+
+  it('drops a transmit chain larger than any frame (16 x all of RAM) without allocating it', async () => {
+    const sim = new Simulation();
+    const a = await nic(await board(sim, 'a'));
+    a.tx.add(Array.from({ length: 16 }, () => ({ addr: RAM_BASE, len: RAM_SIZE, write: false })));
+    expect(() => a.tx.kick()).not.toThrow();
+    expect(a.tx.takeUsed().length).toBe(1);
+    expect(a.dev.stats.txDropped.value).toBe(1);
   });
 });
