@@ -122,7 +122,8 @@ function readLayer(file: string, stack: readonly string[], from: SourcePos | und
     own.plugins = own.plugins.map((p) => (typeof p === 'string' && p.startsWith('.') ? path.resolve(dir, p) : p));
   }
 
-  const merged: Layer = { file, value: {}, positions: new PositionMap(parsed.positions.fallback) };
+  // Without includes the file's own position map is the layer's (nothing to copy).
+  const merged: Layer = { file, value: {}, positions: own.include === undefined ? parsed.positions : new PositionMap(parsed.positions.fallback) };
   if (own.include !== undefined) {
     const inc = own.include;
     const list = typeof inc === 'string' ? [inc] : inc;
@@ -145,10 +146,16 @@ function readLayer(file: string, stack: readonly string[], from: SourcePos | und
   return merged;
 }
 
+/** A sink for position updates when source and destination share one map. */
+const NO_POSITIONS = new (class extends PositionMap {
+  override copySubtree(): void {}
+  override dropBelow(): void {}
+})({ file: '', line: 0, column: 0 });
+
 /** Merge `src` (a machine body) into `dst` by the rules in this file's header. */
 function mergeLayer(dst: Layer, src: Record<string, unknown>, srcPos: PositionMap): void {
   const d = dst.value;
-  const pos = dst.positions;
+  const pos = dst.positions === srcPos ? NO_POSITIONS : dst.positions;
   if (srcPos.values.has('')) pos.values.set('', srcPos.values.get('')!);
   for (const [key, value] of Object.entries(src)) {
     const kp = childPath('', key);

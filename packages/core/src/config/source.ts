@@ -167,12 +167,10 @@ function toValue(
         // `key:` with nothing after it: a null at the key's place.
         if (k.range) positions.values.set(cp, at(k.range[0]));
       }
-      Object.defineProperty(out, key, {
-        value: toValue(doc, v, cp, positions, at, depth + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      const child = toValue(doc, v, cp, positions, at, depth + 1);
+      // `__proto__` as a key must stay data, not replace the prototype.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: child, enumerable: true, writable: true, configurable: true });
+      else out[key] = child;
     }
     return out;
   }
