@@ -54,7 +54,7 @@ const HCR_TC = 1 << 10;
 const HCR_TALL0 = 1 << 11;
 const HCR_TALL1 = 1 << 12;
 const HCR_TDIR = 1 << 14;
-const ICH_HCR_MASK = 0xf80074ff;
+const ICH_HCR_MASK = 0xf8007cff;
 const HCR_EL2_FMO = 1 << 3;
 const HCR_EL2_IMO = 1 << 4;
 const SCR_EL3_IRQ = 1 << 1;
@@ -164,6 +164,8 @@ export class GicV3 {
     const core = this.core;
     core.reset();
     for (let c = 0; c < this.nCpus; c++) core.edge[core.idx(c, MAINTENANCE_INTID)] = 0;
+    // Group 0 is always signalled as FIQ on GICv3 (IHI 0069H §4.6).
+    core.fiqEn.fill(1);
     // Group 1 is what a Non-secure OS uses; with DS = 1 everything resets to Group 0 and
     // software sets IGROUPR (IHI 0069H §12.9.15: reset value implementation defined).
     this.irouterAff.fill(0);
