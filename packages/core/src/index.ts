@@ -15,6 +15,7 @@ export { builtinPlugin } from './plugin/builtin.js';
 export * from './machine/console.js';
 export * from './machine/machine.js';
 export * from './machine/build.js';
+export type { PartitionDeviceTreeProvider } from './cli/index.js';
 export * from './util/errors.js';
 export * from './fdt/index.js';
 export * from './loaders/index.js';

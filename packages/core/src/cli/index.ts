@@ -234,7 +234,7 @@ function reportError(e: unknown, io: CliIo): number {
     return e instanceof UsageError ? 2 : 1;
   }
   const err = e as Error;
-  io.err(`tessera: internal error: ${err?.message ?? String(e)}\n${err?.stack ?? ''}\nthis is a bug in Tessera; please report it with the machine file and command line\n`);
+  io.err(`tessera: internal error: ${err?.message ?? String(e)}\n${err?.stack ?? ''}\nthis is a bug in Tessera (or in a plugin named by the stack above); please report it with the machine file and command line\n`);
   return 70;
 }
 
