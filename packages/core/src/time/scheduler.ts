@@ -159,20 +159,26 @@ export class Scheduler {
    */
   run(limitNs = Infinity, opts: { instructionBudget?: number } = {}): StopInfo | undefined {
     const budget = opts.instructionBudget ?? Infinity;
+    const rs = this.runnables;
+    const h = this.heap;
     while (this.stopInfo === undefined) {
       this.fireDue();
       if (this.stopInfo !== undefined) break;
-      if (this.globalTime >= limitNs) return undefined;
-      let end = Math.min(this.globalTime + this.quantum, this.nextEventTime(), limitNs);
-      if (end <= this.globalTime) end = this.globalTime; // due event pending: fire first
+      const g = this.globalTime;
+      if (g >= limitNs) return undefined;
+      let end = Math.min(g + this.quantum, limitNs);
+      if (h.length > 0 && h[0]!.time < end) end = h[0]!.time;
+      if (end < g) end = g; // due event pending: fire first
       let anyRan = false;
-      for (const r of this.runnables) {
+      for (let i = 0; i < rs.length; i++) {
+        const r = rs[i]!;
         if (r.halted) continue;
         anyRan = true;
         this.exitRequested = false;
         // A CPU that ran earlier in this quantum may have armed an earlier event: the ones
         // after it stop there too, so the event fires at its time on every CPU.
-        const until = Math.max(this.globalTime, Math.min(end, this.nextEventTime()));
+        let until = end;
+        if (h.length > 0 && h[0]!.time < until) until = h[0]!.time < g ? g : h[0]!.time;
         this.runUntil = until;
         this.current = r;
         try {
@@ -190,26 +196,31 @@ export class Scheduler {
         // without executing. CPUs already further on wait (run() with an earlier `until`
         // is a no-op for them).
         let reached = end;
-        for (const r of this.runnables) {
-          if (!r.halted && r.localTime() < reached) reached = Math.max(this.globalTime, r.localTime());
+        for (let i = 0; i < rs.length; i++) {
+          const r = rs[i]!;
+          if (r.halted) continue;
+          const lt = r.localTime();
+          if (lt < reached) reached = lt > g ? lt : g;
         }
         // Progress is guaranteed: if nobody moved and nothing is due, fall back to the
         // quantum end rather than spin.
-        if (reached > this.globalTime || this.nextEventTime() <= this.globalTime) end = reached;
+        if (reached > g || (h.length > 0 && h[0]!.time <= g)) end = reached;
       } else {
         // Everything idle: jump to the next event.
-        const next = this.nextEventTime();
-        if (next === Infinity) {
+        if (h.length === 0) {
           this.stop({ reason: 'deadlock', exitCode: 3, message: 'every CPU is halted and no event is pending: the guest can never wake up' });
           break;
         }
-        end = Math.max(this.globalTime, Math.min(next, limitNs));
+        end = Math.max(g, Math.min(h[0]!.time, limitNs));
       }
       this.globalTime = end;
-      for (const r of this.runnables) if (r.localTime() < end) r.syncTime(end);
+      for (let i = 0; i < rs.length; i++) {
+        const r = rs[i]!;
+        if (r.localTime() < end) r.syncTime(end);
+      }
       if (budget !== Infinity) {
         let total = 0;
-        for (const r of this.runnables) total += r.retired;
+        for (const r of rs) total += r.retired;
         if (total >= budget) {
           this.stop({ reason: 'budget', exitCode: 4, message: `instruction budget of ${budget} reached` });
         }
@@ -268,7 +279,13 @@ export class Scheduler {
   private popMin(): Timer {
     const h = this.heap;
     const top = h[0]!;
-    this.removeAt(0);
+    const last = h.pop()!;
+    top.heapIndex = -1;
+    if (h.length > 0) {
+      h[0] = last;
+      last.heapIndex = 0;
+      this.siftDown(0);
+    }
     return top;
   }
 
