@@ -141,7 +141,7 @@ exit codes: the guest's power-off code; 0 when --until matched; 124 timeout; 130
     usage: 'tessera dtb <machine.yaml> [--dts] [-o FILE] [--partition NAME] [options]',
     options: { ...machineFlags, dts: { type: 'boolean' }, output: { type: 'string', short: 'o' }, partition: { type: 'string' } },
     help: `  --dts                 write DTS source instead of a DTB
-  -o, --output FILE     write to FILE (default: DTS to stdout; a DTB needs -o unless stdout is not a terminal)
+  -o, --output FILE     write to FILE ('-' for stdout); without it DTS goes to stdout and a DTB needs -o
   --partition NAME      the device tree a component (the hypervisor) gives to partition NAME
 ${MACHINE_HELP}`,
     run: cmdDtb,
@@ -369,12 +369,13 @@ async function cmdDtb(args: ParsedArgs, io: CliIo): Promise<number> {
     const output = str(args, 'output');
     if (args.values.dts === true) {
       const text = writeDts(root);
-      if (output !== undefined) fs.writeFileSync(path.resolve(io.cwd, output), text);
+      if (output !== undefined && output !== '-') fs.writeFileSync(path.resolve(io.cwd, output), text);
       else io.out(text);
     } else {
       const bytes = writeDtb(root);
-      if (output === undefined) throw new UsageError('dtb: a DTB is binary; write it with -o FILE (or use --dts for text)');
-      fs.writeFileSync(path.resolve(io.cwd, output), bytes);
+      if (output === undefined) throw new UsageError('dtb: a DTB is binary; write it with -o FILE, or -o - for stdout (or use --dts for text)');
+      if (output === '-') fs.writeSync(1, bytes);
+      else fs.writeFileSync(path.resolve(io.cwd, output), bytes);
     }
   } finally {
     sim.dispose();
