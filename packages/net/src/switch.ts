@@ -6,6 +6,7 @@
  * in that simulation joins a switch by giving its name. The switch learns which port each
  * source MAC address arrived on; a frame to a learned unicast address goes to that port
  * only, broadcast, multicast and unknown unicast frames are flooded to every other port.
+ * The latency is the default unless a link gives one; links that give one must agree.
  * Every delivery happens `latency` ns of virtual time after the frame was sent, from a
  * scheduler event, in send order, so runs are deterministic.
  */
@@ -72,7 +73,9 @@ export class NetworkSwitch {
     readonly name: string,
     private readonly scheduler: Scheduler,
     private readonly events: EventBus,
-    readonly latency: number,
+    private latencyNs: number,
+    /** Whether a link gave the latency (otherwise it is the default, and a link may still set it). */
+    private latencyGiven: boolean,
   ) {
     this.timer = scheduler.timer(() => this.deliverDue());
     this.cFlooded = events.counter(`switch ${name}`, 'flooded');
@@ -89,12 +92,20 @@ export class NetworkSwitch {
     if (m === undefined) registry.set(scheduler, (m = new Map()));
     let sw = m.get(name);
     if (sw === undefined) {
-      sw = new NetworkSwitch(name, scheduler, events, latency ?? DEFAULT_SWITCH_LATENCY_NS);
+      sw = new NetworkSwitch(name, scheduler, events, latency ?? DEFAULT_SWITCH_LATENCY_NS, latency !== undefined);
       m.set(name, sw);
+    } else if (latency !== undefined && !sw.latencyGiven) {
+      sw.latencyNs = latency;
+      sw.latencyGiven = true;
     } else if (latency !== undefined && latency !== sw.latency) {
       throw new SimError(`switch '${name}' already has a latency of ${sw.latency} ns; another link asks for ${latency} ns`, 'give the latency on one link only, or the same value on every link');
     }
     return sw;
+  }
+
+  /** Delivery latency in ns of virtual time. */
+  get latency(): number {
+    return this.latencyNs;
   }
 
   /** Connect a NIC. `name` is for statistics and errors. */
@@ -132,7 +143,7 @@ export class NetworkSwitch {
     // Learn the source (a multicast source address is invalid and never learned).
     if ((frame[6]! & 1) === 0) this.macTable.set(macKey(frame, 6), from);
     const copy = frame.slice();
-    const due = t + this.latency;
+    const due = t + this.latencyNs;
     const dstGroup = (frame[0]! & 1) !== 0;
     const known = dstGroup ? undefined : this.macTable.get(macKey(frame, 0));
     if (known !== undefined) {

@@ -87,6 +87,10 @@ describe('switch backend', () => {
     expect(got.length).toBe(0);
     expect(ev.counter('switch y', 'dropped (runt)').value).toBe(1);
     expect(() => openNetBackend(env('c', s, ev), { backend: 'switch', switch: 'y', latency: 20 }, { receive: () => {} })).toThrow(/latency/);
+    // A switch created with the default takes the latency a later link gives.
+    openNetBackend(env('d', s, ev), { backend: 'switch', switch: 'z' }, { receive: () => {} });
+    openNetBackend(env('e', s, ev), { backend: 'switch', switch: 'z', latency: 70 }, { receive: () => {} });
+    expect(NetworkSwitch.get(s, ev, 'z').latency).toBe(70);
   });
 
   it('switches of different simulations are separate', () => {
