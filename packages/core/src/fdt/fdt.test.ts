@@ -346,3 +346,29 @@ describe('round trips through dtc', () => {
     }
   });
 });
+
+/** QEMU's own device trees (`-machine virt,dumpdtb=FILE`), where QEMU is installed. */
+describe('device trees QEMU generates', () => {
+  const machines = [
+    ['riscv64 virt', '/usr/bin/qemu-system-riscv64', ['-machine', 'virt', '-smp', '2', '-m', '256M']],
+    ['aarch64 virt (GICv3)', '/usr/bin/qemu-system-aarch64', ['-machine', 'virt,gic-version=3', '-cpu', 'cortex-a57', '-smp', '2', '-m', '256M']],
+  ] as const;
+  for (const [name, qemu, args] of machines) {
+    const run = haveDtc && fs.existsSync(qemu) ? it : it.skip;
+    run(`${name}: parses, and our DTB and DTS of it decompile exactly as QEMU's does`, () => {
+      const file = path.join(tmp, 'qemu.dtb');
+      const [m, ...rest] = args;
+      const r = spawnSync(qemu, [m, `${rest[0]},dumpdtb=${file}`, ...rest.slice(1), '-nographic', '-nodefaults'], { timeout: 20_000 });
+      expect(r.status).toBe(0);
+      const blob = new Uint8Array(fs.readFileSync(file));
+      const info = readDtb(blob);
+      expect(info.root.find('chosen')).toBeDefined();
+      const ours = writeDtb(info.root, { reserve: info.reserve, bootCpuId: info.bootCpuId });
+      const theirsDts = dtc(['-I', 'dtb', '-O', 'dts', '-q'], blob).out.toString();
+      expect(dtc(['-I', 'dtb', '-O', 'dts', '-q'], ours).out.toString()).toBe(theirsDts);
+      // Our DTS of QEMU's tree compiles to our DTB of it.
+      const viaDts = dtc(['-I', 'dts', '-O', 'dtb', '-q'], writeDts(info.root, { reserve: info.reserve })).out;
+      expect(fdtDiff(info.root, parseDtb(new Uint8Array(viaDts)))).toBeUndefined();
+    });
+  }
+});
