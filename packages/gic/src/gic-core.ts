@@ -77,6 +77,14 @@ export class GicCore {
   /** Called when an LPI's pending state changes (GICv3 mirrors it into the pending table). */
   lpiPendingChanged: (cpu: number, intid: number, pending: boolean) => void = () => {};
 
+  // Bit-packed mirrors of latch/level/edge/enabled/active (bit i of word i >> 5), so the
+  // highest-pending search visits only candidate interrupts. Write state through the
+  // set* methods, which keep both forms in step.
+  private readonly latchW: Uint32Array;
+  private readonly levelW: Uint32Array;
+  private readonly edgeW: Uint32Array;
+  private readonly enabledW: Uint32Array;
+  private readonly activeW: Uint32Array;
   private readonly irqOut: Uint8Array;
   private readonly fiqOut: Uint8Array;
   private readonly hppiCache: Int32Array;
@@ -96,6 +104,12 @@ export class GicCore {
     this.group = new Uint8Array(n);
     this.priority = new Uint8Array(n);
     this.edge = new Uint8Array(n);
+    const words = n >>> 5;
+    this.latchW = new Uint32Array(words);
+    this.levelW = new Uint32Array(words);
+    this.edgeW = new Uint32Array(words);
+    this.enabledW = new Uint32Array(words);
+    this.activeW = new Uint32Array(words);
     this.spiTargets = new Uint32Array(nIrqs);
     this.sgiSources = new Uint8Array(nCpus * 16);
     this.cpuEnable = new Uint8Array(nCpus);
@@ -118,6 +132,36 @@ export class GicCore {
     return intid < 32 ? cpu * 32 + intid : this.nCpus * 32 + intid - 32;
   }
 
+  setLatch(i: number, v: number): void {
+    this.latch[i] = v;
+    if (v !== 0) this.latchW[i >>> 5] |= 1 << (i & 31);
+    else this.latchW[i >>> 5] &= ~(1 << (i & 31));
+  }
+
+  setLevel(i: number, v: number): void {
+    this.level[i] = v;
+    if (v !== 0) this.levelW[i >>> 5] |= 1 << (i & 31);
+    else this.levelW[i >>> 5] &= ~(1 << (i & 31));
+  }
+
+  setEdge(i: number, v: number): void {
+    this.edge[i] = v;
+    if (v !== 0) this.edgeW[i >>> 5] |= 1 << (i & 31);
+    else this.edgeW[i >>> 5] &= ~(1 << (i & 31));
+  }
+
+  setEnabled(i: number, v: number): void {
+    this.enabled[i] = v;
+    if (v !== 0) this.enabledW[i >>> 5] |= 1 << (i & 31);
+    else this.enabledW[i >>> 5] &= ~(1 << (i & 31));
+  }
+
+  setActive(i: number, v: number): void {
+    this.active[i] = v;
+    if (v !== 0) this.activeW[i >>> 5] |= 1 << (i & 31);
+    else this.activeW[i >>> 5] &= ~(1 << (i & 31));
+  }
+
   reset(): void {
     this.enabled.fill(0);
     this.latch.fill(0);
@@ -125,8 +169,12 @@ export class GicCore {
     this.group.fill(0);
     this.priority.fill(0);
     this.edge.fill(0);
+    this.enabledW.fill(0);
+    this.latchW.fill(0);
+    this.activeW.fill(0);
+    this.edgeW.fill(0);
     // SGIs are edge-triggered (GICD_ICFGR0 reads 0xaaaaaaaa, IHI 0048B §4.3.13).
-    for (let c = 0; c < this.nCpus; c++) for (let i = 0; i < 16; i++) this.edge[c * 32 + i] = 1;
+    for (let c = 0; c < this.nCpus; c++) for (let i = 0; i < 16; i++) this.setEdge(c * 32 + i, 1);
     this.spiTargets.fill(0);
     this.sgiSources.fill(0);
     this.distEnable = 0;
@@ -152,8 +200,8 @@ export class GicCore {
     const i = this.idx(cpu, intid);
     const v = high ? 1 : 0;
     if (this.level[i] === v) return;
-    this.level[i] = v;
-    if (high && this.edge[i] !== 0) this.latch[i] = 1;
+    this.setLevel(i, v);
+    if (high && this.edge[i] !== 0) this.setLatch(i, 1);
     this.update();
   }
 
@@ -183,30 +231,39 @@ export class GicCore {
     let bestPrio = 0x100;
     const de = this.distEnable;
     if (de === 0 || this.cpuAwake[cpu] === 0) return SPURIOUS;
-    const base = cpu * 32;
-    for (let k = 0; k < 32; k++) {
-      const i = base + k;
-      if (this.enabled[i] === 0 || this.active[i] !== 0) continue;
-      if (this.latch[i] === 0 && (this.edge[i] !== 0 || this.level[i] === 0)) continue;
-      if (((de >> this.group[i]!) & 1) === 0) continue;
-      const p = this.priority[i]!;
+    const pri = this.priority;
+    const grp = this.group;
+    // SGIs and PPIs of this CPU: word `cpu`.
+    let cand = (this.latchW[cpu]! | (this.levelW[cpu]! & ~this.edgeW[cpu]!)) & this.enabledW[cpu]! & ~this.activeW[cpu]!;
+    while (cand !== 0) {
+      const b = 31 - Math.clz32(cand & -cand);
+      cand &= cand - 1;
+      const i = cpu * 32 + b;
+      if (((de >> grp[i]!) & 1) === 0) continue;
+      const p = pri[i]!;
       if (p < bestPrio) {
         bestPrio = p;
-        best = k;
+        best = b;
       }
     }
-    const off = this.nCpus * 32 - 32;
+    // SPIs: words nCpus.. (INTID 32 + 32k + b).
     const bit = 1 << cpu;
-    for (let intid = 32; intid < this.nIrqs; intid++) {
-      const i = off + intid;
-      if (this.enabled[i] === 0 || this.active[i] !== 0) continue;
-      if (this.latch[i] === 0 && (this.edge[i] !== 0 || this.level[i] === 0)) continue;
-      if ((this.spiTargets[intid]! & bit) === 0) continue;
-      if (((de >> this.group[i]!) & 1) === 0) continue;
-      const p = this.priority[i]!;
-      if (p < bestPrio) {
-        bestPrio = p;
-        best = intid;
+    const nw = (this.nIrqs - 32) >>> 5;
+    for (let k = 0; k < nw; k++) {
+      const w = this.nCpus + k;
+      cand = (this.latchW[w]! | (this.levelW[w]! & ~this.edgeW[w]!)) & this.enabledW[w]! & ~this.activeW[w]!;
+      while (cand !== 0) {
+        const b = 31 - Math.clz32(cand & -cand);
+        cand &= cand - 1;
+        const intid = 32 + k * 32 + b;
+        if ((this.spiTargets[intid]! & bit) === 0) continue;
+        const i = w * 32 + b;
+        if (((de >> grp[i]!) & 1) === 0) continue;
+        const p = pri[i]!;
+        if (p < bestPrio) {
+          bestPrio = p;
+          best = intid;
+        }
       }
     }
     // LPIs are Group 1 only (IHI 0069H §5.1).
@@ -295,10 +352,10 @@ export class GicCore {
           const one = 31 - Math.clz32(src & -src);
           this.sgiSources[s] = src & ~(1 << one);
           result = best | (one << 10);
-          if (this.sgiSources[s] === 0) this.latch[i] = 0;
-        } else this.latch[i] = 0;
-      } else this.latch[i] = 0;
-      this.active[i] = 1;
+          if (this.sgiSources[s] === 0) this.setLatch(i, 0);
+        } else this.setLatch(i, 0);
+      } else this.setLatch(i, 0);
+      this.setActive(i, 1);
     }
     const bit = 1 << (gp >>> 3);
     if (grp === 0) this.apr0[cpu]! |= bit;
@@ -327,7 +384,7 @@ export class GicCore {
     if (intid >= this.nIrqs) return false;
     const i = this.idx(cpu, intid);
     if (this.active[i] === 0) return false;
-    this.active[i] = 0;
+    this.setActive(i, 0);
     return true;
   }
 

@@ -90,7 +90,7 @@ export class GicV2 {
     this.gicc_ctlr.fill(0);
     this.core.reset();
     // The maintenance interrupt is level-sensitive.
-    for (let c = 0; c < this.nCpus; c++) this.core.edge[this.core.idx(c, MAINTENANCE_INTID)] = 0;
+    for (let c = 0; c < this.nCpus; c++) this.core.setEdge(this.core.idx(c, MAINTENANCE_INTID), 0);
     for (const v of this.virtual) v.reset();
   }
 
@@ -183,7 +183,7 @@ export class GicV2 {
         const s = cpu * 16 + sgi;
         const mask = b & ((1 << this.nCpus) - 1);
         core.sgiSources[s] = set ? core.sgiSources[s]! | mask : core.sgiSources[s]! & ~mask;
-        core.latch[core.idx(cpu, sgi)] = core.sgiSources[s] !== 0 ? 1 : 0;
+        core.setLatch(core.idx(cpu, sgi), core.sgiSources[s] !== 0 ? 1 : 0);
       });
       core.update();
       return;
@@ -202,19 +202,19 @@ export class GicV2 {
         void id;
         core.group[i] = bit;
       }, true);
-    } else if (off >= 0x100 && off < 0x180) this.writeBits(off - 0x100, cpu, value, (i) => (core.enabled[i] = 1));
-    else if (off >= 0x180 && off < 0x200) this.writeBits(off - 0x180, cpu, value, (i) => (core.enabled[i] = 0));
+    } else if (off >= 0x100 && off < 0x180) this.writeBits(off - 0x100, cpu, value, (i) => core.setEnabled(i, 1));
+    else if (off >= 0x180 && off < 0x200) this.writeBits(off - 0x180, cpu, value, (i) => core.setEnabled(i, 0));
     else if (off >= 0x200 && off < 0x280) {
       // SGI bits of ISPENDR0/ICPENDR0 are WI: SGIs use GICD_SPENDSGIR (IHI 0048B §4.3.7).
       this.writeBits(off - 0x200, cpu, value, (i, id) => {
-        if (id >= 16) core.latch[i] = 1;
+        if (id >= 16) core.setLatch(i, 1);
       });
     } else if (off >= 0x280 && off < 0x300) {
       this.writeBits(off - 0x280, cpu, value, (i, id) => {
-        if (id >= 16) core.latch[i] = 0;
+        if (id >= 16) core.setLatch(i, 0);
       });
-    } else if (off >= 0x300 && off < 0x380) this.writeBits(off - 0x300, cpu, value, (i) => (core.active[i] = 1));
-    else if (off >= 0x380 && off < 0x400) this.writeBits(off - 0x380, cpu, value, (i) => (core.active[i] = 0));
+    } else if (off >= 0x300 && off < 0x380) this.writeBits(off - 0x300, cpu, value, (i) => core.setActive(i, 1));
+    else if (off >= 0x380 && off < 0x400) this.writeBits(off - 0x380, cpu, value, (i) => core.setActive(i, 0));
     else if (off >= 0xc00 && off < 0xd00) {
       const n = (off - 0xc00) >> 2;
       // ICFGR0 (SGIs) is read-only.
@@ -222,7 +222,7 @@ export class GicV2 {
       for (let f = 0; f < 16; f++) {
         const id = n * 16 + f;
         if (id >= this.nIrqs) break;
-        core.edge[core.idx(cpu, id)] = (value >>> (2 * f + 1)) & 1;
+        core.setEdge(core.idx(cpu, id), (value >>> (2 * f + 1)) & 1);
       }
     } else if (off === 0xf00) {
       this.sgir(cpu, value);
@@ -249,7 +249,7 @@ export class GicV2 {
     for (let t = 0; t < this.nCpus; t++) {
       if (((targets >> t) & 1) === 0) continue;
       this.core.sgiSources[t * 16 + sgi] |= 1 << cpu;
-      this.core.latch[this.core.idx(t, sgi)] = 1;
+      this.core.setLatch(this.core.idx(t, sgi), 1);
     }
   }
 

@@ -163,7 +163,7 @@ export class GicV3 {
   reset(): void {
     const core = this.core;
     core.reset();
-    for (let c = 0; c < this.nCpus; c++) core.edge[core.idx(c, MAINTENANCE_INTID)] = 0;
+    for (let c = 0; c < this.nCpus; c++) core.setEdge(core.idx(c, MAINTENANCE_INTID), 0);
     // Group 0 is always signalled as FIQ on GICv3 (IHI 0069H §4.6).
     core.fiqEn.fill(1);
     // Group 1 is what a Non-secure OS uses; with DS = 1 everything resets to Group 0 and
@@ -407,18 +407,18 @@ export class GicV3 {
     if (off === 0x0000) {
       core.distEnable = value & 3;
     } else if (off >= 0x080 && off < 0x100) this.spiWrite(off - 0x080, value, (i, b) => (core.group[i] = b), true);
-    else if (off >= 0x100 && off < 0x180) this.spiWrite(off - 0x100, value, (i) => (core.enabled[i] = 1));
-    else if (off >= 0x180 && off < 0x200) this.spiWrite(off - 0x180, value, (i) => (core.enabled[i] = 0));
-    else if (off >= 0x200 && off < 0x280) this.spiWrite(off - 0x200, value, (i) => (core.latch[i] = 1));
-    else if (off >= 0x280 && off < 0x300) this.spiWrite(off - 0x280, value, (i) => (core.latch[i] = 0));
-    else if (off >= 0x300 && off < 0x380) this.spiWrite(off - 0x300, value, (i) => (core.active[i] = 1));
-    else if (off >= 0x380 && off < 0x400) this.spiWrite(off - 0x380, value, (i) => (core.active[i] = 0));
+    else if (off >= 0x100 && off < 0x180) this.spiWrite(off - 0x100, value, (i) => core.setEnabled(i, 1));
+    else if (off >= 0x180 && off < 0x200) this.spiWrite(off - 0x180, value, (i) => core.setEnabled(i, 0));
+    else if (off >= 0x200 && off < 0x280) this.spiWrite(off - 0x200, value, (i) => core.setLatch(i, 1));
+    else if (off >= 0x280 && off < 0x300) this.spiWrite(off - 0x280, value, (i) => core.setLatch(i, 0));
+    else if (off >= 0x300 && off < 0x380) this.spiWrite(off - 0x300, value, (i) => core.setActive(i, 1));
+    else if (off >= 0x380 && off < 0x400) this.spiWrite(off - 0x380, value, (i) => core.setActive(i, 0));
     else if (off >= 0xc00 && off < 0xd00) {
       const n = (off - 0xc00) >> 2;
       if (n < 2) return;
       for (let f = 0; f < 16; f++) {
         const id = n * 16 + f;
-        if (id < this.nIrqs) core.edge[core.idx(0, id)] = (value >>> (2 * f + 1)) & 1;
+        if (id < this.nIrqs) core.setEdge(core.idx(0, id), (value >>> (2 * f + 1)) & 1);
       }
     } else if (off >= 0x6100 && off < 0x8000) {
       const id = (off - 0x6000) >> 3;
@@ -538,28 +538,28 @@ export class GicV3 {
           each((i, b) => (core.group[i] = b), true);
           break;
         case 0x100:
-          each((i) => (core.enabled[i] = 1));
+          each((i) => core.setEnabled(i, 1));
           break;
         case 0x180:
-          each((i) => (core.enabled[i] = 0));
+          each((i) => core.setEnabled(i, 0));
           break;
         case 0x200:
-          each((i) => (core.latch[i] = 1));
+          each((i) => core.setLatch(i, 1));
           break;
         case 0x280:
-          each((i) => (core.latch[i] = 0));
+          each((i) => core.setLatch(i, 0));
           break;
         case 0x300:
-          each((i) => (core.active[i] = 1));
+          each((i) => core.setActive(i, 1));
           break;
         case 0x380:
-          each((i) => (core.active[i] = 0));
+          each((i) => core.setActive(i, 0));
           break;
         case 0xc00:
           this.onError('GICR_ICFGR0 is read-only (SGIs are edge-triggered)', { cpu, value });
           return;
         case 0xc04:
-          for (let f = 0; f < 16; f++) core.edge[core.idx(cpu, 16 + f)] = (value >>> (2 * f + 1)) & 1;
+          for (let f = 0; f < 16; f++) core.setEdge(core.idx(cpu, 16 + f), (value >>> (2 * f + 1)) & 1);
           break;
         default:
           return;
@@ -642,7 +642,7 @@ export class GicV3 {
       const i = core.idx(t, intid);
       // With DS = 1 an SGI is forwarded only when its group matches the register used.
       if (core.group[i] !== group) return;
-      core.latch[i] = 1;
+      core.setLatch(i, 1);
     };
     if (irm !== 0) {
       for (let t = 0; t < this.nCpus; t++) if (t !== src) send(t);
