@@ -202,10 +202,12 @@ describe('tessera CLI', () => {
     expect(bad.status).toBe(1);
     const sig = spawnSync(process.execPath, ['-e', `
       const { spawn } = require('node:child_process');
-      const c = spawn(process.execPath, [${JSON.stringify(bin)}, 'run', ${JSON.stringify(m('forever.yaml'))}], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const c = spawn(process.execPath, [${JSON.stringify(bin)}, 'run', ${JSON.stringify(m('forever.yaml'))}, '--set', 'components.tick.console=stdio'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let err = '';
+      let sent = false;
       c.stderr.on('data', (d) => (err += d));
-      setTimeout(() => c.kill('SIGINT'), 700);
+      // Interrupt once the guest is visibly running (the handler is installed by then).
+      c.stdout.on('data', () => { if (!sent) { sent = true; c.kill('SIGINT'); } });
       c.on('exit', (code) => { process.stdout.write(JSON.stringify({ code, err })); });
     `], { encoding: 'utf8' });
     expect(JSON.parse(sig.stdout)).toEqual({ code: 130, err: 'tessera: interrupted\n' });
