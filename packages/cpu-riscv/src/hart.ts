@@ -446,7 +446,7 @@ export class Hart {
             this.pc = pc + imm;
             break;
           case D.JALR: {
-            let t = Number(x[rs1]!) + imm;
+            let t = (x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm;
             if (t % 2 !== 0) t -= 1;
             x[rd] = BigInt(npc);
             this.pc = t;
@@ -471,47 +471,47 @@ export class Hart {
             this.pc = xu[rs1]! >= xu[rs2]! ? pc + imm : npc;
             break;
           case D.LB:
-            x[rd] = BigInt((this.load8(Number(x[rs1]!) + imm) << 24) >> 24);
+            x[rd] = BigInt((this.load8((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm) << 24) >> 24);
             this.pc = npc;
             break;
           case D.LBU:
-            x[rd] = BigInt(this.load8(Number(x[rs1]!) + imm));
+            x[rd] = BigInt(this.load8((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm));
             this.pc = npc;
             break;
           case D.LH:
-            x[rd] = BigInt((this.load16(Number(x[rs1]!) + imm) << 16) >> 16);
+            x[rd] = BigInt((this.load16((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm) << 16) >> 16);
             this.pc = npc;
             break;
           case D.LHU:
-            x[rd] = BigInt(this.load16(Number(x[rs1]!) + imm));
+            x[rd] = BigInt(this.load16((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm));
             this.pc = npc;
             break;
           case D.LW:
-            x[rd] = BigInt(this.load32(Number(x[rs1]!) + imm) | 0);
+            x[rd] = BigInt(this.load32((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm) | 0);
             this.pc = npc;
             break;
           case D.LWU:
-            x[rd] = BigInt(this.load32(Number(x[rs1]!) + imm) >>> 0);
+            x[rd] = BigInt(this.load32((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm) >>> 0);
             this.pc = npc;
             break;
           case D.LD:
-            x[rd] = this.load64(Number(x[rs1]!) + imm);
+            x[rd] = this.load64((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm);
             this.pc = npc;
             break;
           case D.SB:
-            this.store8(Number(x[rs1]!) + imm, x32[rs2 * 2]!);
+            this.store8((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm, x32[rs2 * 2]!);
             this.pc = npc;
             break;
           case D.SH:
-            this.store16(Number(x[rs1]!) + imm, x32[rs2 * 2]!);
+            this.store16((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm, x32[rs2 * 2]!);
             this.pc = npc;
             break;
           case D.SW:
-            this.store32(Number(x[rs1]!) + imm, x32[rs2 * 2]!);
+            this.store32((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm, x32[rs2 * 2]!);
             this.pc = npc;
             break;
           case D.SD:
-            this.store64(Number(x[rs1]!) + imm, xu[rs2]!);
+            this.store64((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm, xu[rs2]!);
             this.pc = npc;
             break;
           case D.SLTI:
@@ -723,7 +723,7 @@ export class Hart {
 
   /** Everything that is not on the hot path: system, atomics, CSRs, FP, H loads/stores. */
   private execSlow(op: number, f: number, imm: number, pc: number, npc: number): void {
-    const x = this.x;
+    const x32 = this.x32;
     const rd = f & 63;
     const rs1 = (f >>> D.F_RS1) & 31;
     const rs2 = (f >>> D.F_RS2) & 31;
@@ -800,7 +800,7 @@ export class Hart {
       case D.FLD:
       case D.FSW:
       case D.FSD:
-        fpLoadStore(this, op, f, Number(x[rs1]!) + imm);
+        fpLoadStore(this, op, f, (x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm);
         this.pc = npc;
         return;
       case D.FMADD:
@@ -1288,7 +1288,8 @@ export class Hart {
 
   private atomic(op: number, rd: number, rs1: number, rs2: number, f5: number): void {
     const x = this.x;
-    const a = Number(x[rs1]!);
+    const x32 = this.x32;
+    const a = (x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0));
     const wide = op === D.LR_D || op === D.SC_D || op === D.AMO_D;
     const size = wide ? 8 : 4;
     // A §8.2/§8.4: misaligned atomics raise address-misaligned (or access) exceptions.
@@ -1321,7 +1322,7 @@ export class Hart {
       x[rd] = ok ? 0n : 1n;
       return;
     }
-    const old = wide ? this.physRead64(pa, STORE, a) : BigInt(this.physRead(pa, 4, STORE, a) | 0);
+    const old = wide ? BigInt.asIntN(64, this.physRead64(pa, STORE, a)) : BigInt(this.physRead(pa, 4, STORE, a) | 0);
     const src = wide ? x[rs2]! : BigInt(this.x32[rs2 * 2]!);
     const bits = wide ? 64 : 32;
     let nv: bigint;
@@ -1348,7 +1349,7 @@ export class Hart {
     // H §9.2.3: from VS/VU a virtual instruction; from U legal only with hstatus.HU.
     if (this.virt) this.virtualInstruction(0);
     if (this.priv === 0 && (this.hstatus & HS_HU) === 0) this.illegal(0);
-    const a = Number(this.x[rs1]!);
+    const a = (this.x32[rs1 * 2 + 1]! * 4294967296 + (this.x32[rs1 * 2]! >>> 0));
     this.hlv = true;
     this.hlvx = v === D.HVX_HU || v === D.HVX_WU;
     try {

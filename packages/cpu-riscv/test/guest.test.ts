@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { runGuest } from './harness.js';
 
+/** Guest programs that report through HTIF: exit code 0 = pass, otherwise the failing check number. */
+const programs: Array<[string, Record<string, unknown>?]> = [
+  ['simple.elf'],
+  ['rv64i.elf'],
+  ['rv64m.elf'],
+  ['rv64a.elf'],
+  ['rv64c.elf'],
+  ['csr.elf'],
+  ['traps.elf'],
+];
+
 describe('guest programs', () => {
-  it('simple', async () => {
-    const r = await runGuest('simple.elf');
-    expect(r.stop?.reason).toBe('poweroff');
-    expect(r.stop?.exitCode).toBe(0);
-  });
+  for (const [elf, opts] of programs) {
+    it(elf, async () => {
+      const r = await runGuest(elf, opts ?? {});
+      expect(r.stop?.reason).toBe('poweroff');
+      expect(r.stop?.exitCode, `failing check number in ${elf}`).toBe(0);
+    });
+  }
 });

@@ -6,7 +6,7 @@
  * Expected traps: EXPECT(cause) arms the M-mode (and S-mode) handler for one trap; the handler
  * checks xcause, keeps xtval in s9 and resumes at the label in s10.
  */
-#define TESTNUM gp
+#define TESTNUM s7
 
 #define RVTEST_BEGIN           \
   .section .text.init;         \
@@ -16,6 +16,8 @@ _start:                        \
   la sp, stack_top;            \
   li TESTNUM, 0;               \
   li s11, -1;                  \
+  li t0, 1 << 13; csrs mstatus, t0; \
+  li t0, -1; csrw pmpaddr0, t0; li t0, 0x1f; csrw pmpcfg0, t0; \
   j test_main;                 \
   .align 2;                    \
 m_trap:                        \
@@ -24,7 +26,9 @@ m_trap:                        \
   csrr s9, mtval;              \
   csrw mepc, s10;              \
   li s11, -1;                  \
-  mret;                        \
+  bgez t6, 8f;                 \
+  li t6, 0x80; csrc mstatus, t6; \
+8: mret;                       \
 m_trap_fail:                   \
   li t5, -2;                   \
   beq s11, t5, m_trap_hook;    \
@@ -38,7 +42,9 @@ s_trap:                        \
   csrr s9, stval;              \
   csrw sepc, s10;              \
   li s11, -1;                  \
-  sret;                        \
+  bgez t6, 8f;                 \
+  li t6, 0x20; csrc sstatus, t6; \
+8: sret;                       \
 test_main:
 
 #define RVTEST_END             \
@@ -56,6 +62,9 @@ htif_write:                    \
   .align 6; .globl tohost; tohost: .dword 0; \
   .align 6; .globl fromhost; fromhost: .dword 0; \
   .section .bss; .align 4; stack: .skip 4096; stack_top:
+
+/* Interrupts and returns from U/S: the M handler jumps to s8 (in M) when s11 == -2. */
+#define TO_M(label) la s8, label; li s11, -2; ecall
 
 /* Arm the handler for one trap of `cause`, resume at local label 9 after `insn`. */
 #define EXPECT(cause, insn...) \
