@@ -26,7 +26,7 @@ import type { FdtNode } from '../fdt/node.js';
 import { buildSimulation } from '../machine/build.js';
 import type { Machine } from '../machine/machine.js';
 import { PluginRegistry } from '../plugin/registry.js';
-import { SimError } from '../util/errors.js';
+import { ConfigError, SimError } from '../util/errors.js';
 import { formatNs, JsonlSink, runLoop, statsTable, traceKinds } from './run.js';
 
 export { runLoop, statsTable, JsonlSink, ConsoleWatch, formatNs, traceKinds } from './run.js';
@@ -229,7 +229,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 
 function reportError(e: unknown, io: CliIo): number {
   if (e instanceof SimError) {
-    io.err(`tessera: ${e.message}\n`);
+    let message = e.message;
+    // Positions in files below the working directory are shown relative to it.
+    if (e instanceof ConfigError && path.isAbsolute(e.file) && message.startsWith(e.file + ':')) {
+      const rel = path.relative(io.cwd, e.file);
+      if (!rel.startsWith('..')) message = rel + message.slice(e.file.length);
+    }
+    io.err(`tessera: ${message}\n`);
     if (e.hint !== undefined) io.err(`  ${e.hint.split('\n').join('\n  ')}\n`);
     return e instanceof UsageError ? 2 : 1;
   }

@@ -400,5 +400,5 @@ function resolveComponentType(registry: PluginRegistry, type: string, plugins: r
   if (close !== undefined) detail += ` (did you mean '${close}'?)`;
   if (elsewhere !== undefined) detail += `; plugin '${elsewhere.name}' declares it: add it under 'plugins:'`;
   detail += `; searched ${searched}`;
-  throw errAt(positions.valueAt(tp), tp, detail);
+  throw errAt(positions.valueAt(tp), tp, detail, 'tessera list shows the installed plugins and their component types');
 }
