@@ -57,7 +57,7 @@ describe('AddressSpace', () => {
     expect(s.find(0x8000_fff0)?.name).toBe('ram');
     expect(s.find(0x8001_0000)).toBeUndefined();
     expect(s.find(0x10ff)?.name).toBe('dev');
-    expect(pci.findRam(0x20)).toEqual({ ram, offset: 0x20 });
+    expect(pci.findRam(0x20)).toEqual({ ram, offset: 0x20, length: 0x10000 - 0x20 });
     expect(s.findRam(0x1000)).toBeUndefined();
     expect(s.isRam(0x8000_0000, 0x10000)).toBe(true);
     expect(s.isRam(0x8000_0000, 0x10001)).toBe(false);
@@ -74,6 +74,30 @@ describe('AddressSpace', () => {
     expect(s.read(0x8000_fffe, 2)).toBe(0);
     expect(s.readBytes(0x0fff, new Uint8Array(4))).toBe(false);
     expect(() => s.addAlias('self', 0x9000_0000, 0x10, s, 0)).toThrow(SimError);
+  });
+
+  it('keeps a master inside an alias window smaller than the RAM behind it', () => {
+    const sys = new AddressSpace('sysbus');
+    const ram = sys.addRam('ram', 0x8000_0000, 0x10000);
+    const dev = new AddressSpace('dev0');
+    dev.addAlias('window', 0x1000, 0x1000, sys, 0x8000_4000);
+    expect(dev.findRam(0x1800)).toEqual({ ram, offset: 0x4800, length: 0x800 });
+    expect(sys.findRam(0x8000_fff0)!.length).toBe(0x10);
+    expect(dev.isRam(0x1000, 0x1000)).toBe(true);
+    expect(dev.isRam(0x1000, 0x1001)).toBe(false);
+    expect(dev.writeBytes(0x1ff0, new Uint8Array(0x20).fill(7))).toBe(false);
+    expect(ram.u8[0x5000]).toBe(0);
+    expect(dev.readBytes(0x1ff8, new Uint8Array(16))).toBe(false);
+    expect(dev.writeBytes(0x1ff0, new Uint8Array(0x10).fill(7))).toBe(true);
+    expect(ram.u8[0x4fff]).toBe(7);
+    expect(ram.u8[0x5000]).toBe(0);
+  });
+
+  it('reports an image that does not fit a RAM region as a SimError', () => {
+    const s = new AddressSpace('sysbus');
+    const ram = s.addRam('ram', 0, 0x100);
+    expect(() => ram.load(0xf0, new Uint8Array(0x20))).toThrow(SimError);
+    expect(() => ram.load(-1, new Uint8Array(1))).toThrow(/does not fit in 'ram'/);
   });
 
   it('spans adjacent RAM regions in DMA transfers', () => {

@@ -178,13 +178,22 @@ export class AddressSpace {
 
   /**
    * The RAM region backing `addr` (following aliases), with the offset of `addr` in it, for
-   * a CPU's TLB fill. Returns undefined for MMIO and unmapped addresses.
+   * a CPU's TLB fill. `length` is how many bytes from `addr` on are that same RAM in this
+   * view: the rest of the region, or less when an alias window ends first (a master must
+   * not reach past its window, so use `length`, not `ram.size - offset`). Returns undefined
+   * for MMIO and unmapped addresses.
    */
-  findRam(addr: number): { ram: RamRegion; offset: number } | undefined {
+  findRam(addr: number): { ram: RamRegion; offset: number; length: number } | undefined {
     const r = this.find(addr);
     if (r === undefined) return undefined;
-    if (r.kind === 'ram') return { ram: r, offset: addr - r.base };
-    if (r.kind === 'alias') return r.target.findRam(r.targetBase + (addr - r.base));
+    if (r.kind === 'ram') return { ram: r, offset: addr - r.base, length: r.size - (addr - r.base) };
+    if (r.kind === 'alias') {
+      const hit = r.target.findRam(r.targetBase + (addr - r.base));
+      if (hit === undefined) return undefined;
+      const rest = r.size - (addr - r.base);
+      if (hit.length > rest) hit.length = rest;
+      return hit;
+    }
     return undefined;
   }
 
@@ -354,7 +363,7 @@ export class AddressSpace {
     if (!this.isRam(addr, length)) return false;
     while (done < length) {
       const hit = this.findRam(addr + done)!;
-      const n = Math.min(length - done, hit.ram.size - hit.offset);
+      const n = Math.min(length - done, hit.length);
       dst.set(hit.ram.u8.subarray(hit.offset, hit.offset + n), done);
       done += n;
     }
@@ -367,7 +376,7 @@ export class AddressSpace {
     let done = 0;
     while (done < length) {
       const hit = this.findRam(addr + done)!;
-      const n = Math.min(length - done, hit.ram.size - hit.offset);
+      const n = Math.min(length - done, hit.length);
       hit.ram.u8.set(src.subarray(done, done + n), hit.offset);
       hit.ram.noteWrite(hit.offset, n);
       done += n;
@@ -383,7 +392,7 @@ export class AddressSpace {
     while (a < end) {
       const hit = this.findRam(a);
       if (hit === undefined || (writable && hit.ram.readonly)) return false;
-      a += hit.ram.size - hit.offset;
+      a += hit.length;
     }
     return true;
   }

@@ -14,6 +14,8 @@
  * for pages that are not marked, and call `noteWrite` from their slow store path.
  */
 
+import { SimError } from '../util/errors.js';
+
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 
@@ -106,10 +108,10 @@ export class RamRegion {
     if (this.codePages[off >>> PAGE_SHIFT] !== 0 || this.codePages[(off + 7) >>> PAGE_SHIFT] !== 0) this.noteWrite(off, 8);
   }
 
-  /** Load bytes (an image) at region offset `off`. Throws a SimError-friendly RangeError if it does not fit. */
+  /** Load bytes (an image) at region offset `off`. A {@link SimError} if it does not fit. */
   load(off: number, bytes: Uint8Array): void {
-    if (off < 0 || off + bytes.length > this.size) {
-      throw new RangeError(`image of ${bytes.length} bytes does not fit in '${this.name}' at offset 0x${off.toString(16)}`);
+    if (!(off >= 0) || off + bytes.length > this.size) {
+      throw new SimError(`image of ${bytes.length} bytes does not fit in '${this.name}' at offset 0x${off.toString(16)}`);
     }
     this.u8.set(bytes, off);
     this.noteWrite(off, bytes.length);

@@ -38,6 +38,14 @@ describe('EventBus', () => {
     expect(bus.wants('cpu.exception')).toBe(false);
   });
 
+  it('does not let fields override kind, time or source', () => {
+    const bus = new EventBus(() => 42);
+    const got: SimEvent[] = [];
+    bus.addSink({ event: (e) => got.push(e) });
+    bus.emit('mmio', 'uart0', { kind: 'x', t: -1, src: 'y', offset: 4 });
+    expect(got).toEqual([{ kind: 'mmio', t: 42, src: 'uart0', offset: 4 }]);
+  });
+
   it('filters by source', () => {
     const bus = new EventBus(() => 0);
     const got: string[] = [];

@@ -69,7 +69,8 @@ export class EventBus {
 
   emit(kind: string, src: string, fields: Record<string, unknown> = {}): void {
     if (!this.wants(kind)) return;
-    const e: SimEvent = { kind, t: this.clock(), src, ...fields };
+    // kind, t and src last: a field of the same name cannot disguise the event.
+    const e: SimEvent = { ...fields, kind, t: this.clock(), src };
     for (const s of this.sinks) {
       if (s.kinds !== undefined && !s.kinds.some((k) => kind === k || (k.endsWith('.') && kind.startsWith(k)))) continue;
       if (s.sources !== undefined && !s.sources.includes(src)) continue;
