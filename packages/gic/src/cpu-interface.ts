@@ -4,7 +4,11 @@
  * This file is the stable meeting point: the CPU codes against these types only.
  *
  * ## Wiring (both GIC versions)
- * A GIC component takes `cpus: <cluster>` in its options. The cluster's `api` must be an
+ * A GIC component takes `cpus: <cluster>` in its options: a plain component name, not a
+ * loader reference, so the cluster may name the GIC as a reference itself (to wire its
+ * timer PPIs) without a reference cycle. The GIC finds the cluster with `ctx.lookup` (at
+ * create() when the cluster already exists, else in connect()); interrupt inputs it hands
+ * out before then remember their level. The cluster's `api` must be an
  * {@link GicCpuCluster}: an IrqTarget with inputs `<i>:irq`, `<i>:fiq`, `<i>:virq`,
  * `<i>:vfiq` for core `i`, plus `count`. The GIC drives those inputs as levels:
  *  - `irq` / `fiq`: the physical interrupt signals of the CPU interface (IHI 0048B §3.2.x,

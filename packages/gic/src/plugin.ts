@@ -91,15 +91,60 @@ function errorReporter(ctx: ComponentContext): GicErrorReporter {
   };
 }
 
-function clusterCount(ctx: ComponentContext, cpus: string, explicit: number | undefined): number {
+/**
+ * The number of CPUs when it can be known at create(): `num-cpus`, or the cluster's count
+ * if the cluster was created before us. The `cpus` option is a plain name, not a loader
+ * reference, so that a CPU cluster may itself name the GIC (for its timer PPIs) without a
+ * reference cycle; the two find each other in connect().
+ */
+function knownCount(ctx: ComponentContext, cpus: string, explicit: number | undefined): number | undefined {
   if (explicit !== undefined) return explicit;
-  const cl = ctx.ref<Partial<GicCpuCluster>>(cpus);
-  if (cl !== undefined && typeof cl.count === 'number' && cl.count > 0) return cl.count;
+  const cl = ctx.lookup<Partial<GicCpuCluster>>(cpus);
+  return cl !== undefined && typeof cl.count === 'number' && cl.count > 0 ? cl.count : undefined;
+}
+
+function clusterAt(ctx: ComponentContext, cpus: string): Partial<GicCpuCluster> & IrqTarget {
+  const cl = ctx.lookup<Partial<GicCpuCluster> & IrqTarget>(cpus);
+  if (cl === undefined) throw new SimError(`'${ctx.name}': cpus names '${cpus}', which is not a component of this machine`);
+  if (typeof cl.irqInput !== 'function') throw new SimError(`'${ctx.name}': '${cpus}' is not a CPU cluster (it has no interrupt inputs)`);
+  return cl;
+}
+
+function countOf(ctx: ComponentContext, cpus: string, explicit: number | undefined): number {
+  const n = knownCount(ctx, cpus, explicit);
+  if (n !== undefined) return n;
+  const cl = clusterAt(ctx, cpus);
+  if (typeof cl.count === 'number' && cl.count > 0) return cl.count;
   throw new SimError(`'${ctx.name}': the CPU cluster '${cpus}' does not report its number of cores (count); give 'num-cpus'`);
 }
 
+/**
+ * Interrupt inputs handed out before the GIC exists (other components wire their lines in
+ * create()): levels are remembered and replayed when the GIC is built.
+ */
+class DeferredInputs {
+  private readonly early = new Map<string, { line: ParsedLine; level: boolean }>();
+  private sink: ((l: ParsedLine, level: boolean) => void) | undefined;
+
+  input(l: ParsedLine): IrqInput {
+    const key = l.kind === 'spi' ? String(l.intid) : `ppi:${l.cpu}:${l.intid}`;
+    return (level) => {
+      if (this.sink !== undefined) this.sink(l, level);
+      else this.early.set(key, { line: l, level });
+    };
+  }
+
+  attach(sink: (l: ParsedLine, level: boolean) => void): void {
+    this.sink = sink;
+    for (const { line, level } of this.early.values()) if (level) sink(line, level);
+    this.early.clear();
+  }
+}
+
+type ParsedLine = { kind: 'spi'; intid: number } | { kind: 'ppi'; cpu: number; intid: number };
+
 /** Parse an interrupt line name: a number (SPI INTID) or `ppi:<cpu>:<intid>`. */
-export function parseGicLine(line: number | string): { kind: 'spi'; intid: number } | { kind: 'ppi'; cpu: number; intid: number } | undefined {
+export function parseGicLine(line: number | string): ParsedLine | undefined {
   if (typeof line === 'number') return Number.isInteger(line) ? { kind: 'spi', intid: line } : undefined;
   if (/^\d+$/.test(line)) return { kind: 'spi', intid: Number(line) };
   const m = /^ppi:(\d+):(\d+)$/.exec(line);
@@ -141,7 +186,7 @@ const gicv2 = defineComponent<GicV2Options>({
       gicc: address('CPU interface (GICC) base'),
       gich: address('virtual interface control (GICH) base'),
       gicv: address('virtual CPU interface (GICV) base'),
-      cpus: ref('a CPU cluster', 'the CPU cluster whose irq/fiq/virq/vfiq inputs the GIC drives'),
+      cpus: { type: 'string', description: 'name of the CPU cluster whose irq/fiq/virq/vfiq inputs the GIC drives (found in connect(), so the cluster may reference the GIC)' },
       'num-cpus': numCpusSchema,
       'num-irqs': numIrqsSchema,
       virtualization: { type: 'boolean', description: 'map GICH/GICV (default: when both bases are given)' },
@@ -150,46 +195,64 @@ const gicv2 = defineComponent<GicV2Options>({
     ['gicd', 'gicc', 'cpus'],
   ),
   create(ctx, o): Component {
-    const n = clusterCount(ctx, o.cpus, o['num-cpus']);
-    if (n > 8) throw new SimError(`'${ctx.name}': GICv2 supports at most 8 CPUs, '${o.cpus}' has ${n}`);
     const nIrqs = Math.min(Math.ceil((o['num-irqs'] ?? DEFAULT_NUM_IRQS) / 32) * 32, 1024);
     const virt = o.virtualization ?? (o.gich !== undefined && o.gicv !== undefined);
     if (virt && (o.gich === undefined || o.gicv === undefined)) throw new SimError(`'${ctx.name}': virtualization needs both 'gich' and 'gicv' bases`);
-    const lines = cpuLines(n);
-    const gic = new GicV2(n, nIrqs, signalsFor(lines), o['list-registers'] ?? 4);
-    gic.onError = errorReporter(ctx);
-    ctx.system.addMmio(`${ctx.name}.gicd`, o.gicd, GICD_V2_SIZE, gic.distributor);
-    ctx.system.addMmio(`${ctx.name}.gicc`, o.gicc, GICC_V2_SIZE, gic.cpuInterface);
-    if (virt) {
-      ctx.system.addMmio(`${ctx.name}.gich`, o.gich!, GICH_V2_SIZE, gic.hypervisor);
-      ctx.system.addMmio(`${ctx.name}.gicv`, o.gicv!, GICV_V2_SIZE, gic.virtualCpuInterface);
-    }
-    const cpuMask = (1 << n) - 1;
+    const report = errorReporter(ctx);
+    const deferred = new DeferredInputs();
+    let gic: GicV2 | undefined;
+    let lines: ReturnType<typeof cpuLines> | undefined;
+    let n = 0;
+    const build = (count: number): void => {
+      if (count > 8) throw new SimError(`'${ctx.name}': GICv2 supports at most 8 CPUs, '${o.cpus}' has ${count}`);
+      n = count;
+      lines = cpuLines(n);
+      const g = new GicV2(n, nIrqs, signalsFor(lines), o['list-registers'] ?? 4);
+      g.onError = report;
+      ctx.system.addMmio(`${ctx.name}.gicd`, o.gicd, GICD_V2_SIZE, g.distributor);
+      ctx.system.addMmio(`${ctx.name}.gicc`, o.gicc, GICC_V2_SIZE, g.cpuInterface);
+      if (virt) {
+        ctx.system.addMmio(`${ctx.name}.gich`, o.gich!, GICH_V2_SIZE, g.hypervisor);
+        ctx.system.addMmio(`${ctx.name}.gicv`, o.gicv!, GICV_V2_SIZE, g.virtualCpuInterface);
+      }
+      gic = g;
+      deferred.attach((l, level) => {
+        if (l.kind === 'spi') g.setSpi(l.intid, level);
+        else if (!g.setPpi(l.cpu, l.intid, level)) report('interrupt on a PPI of a CPU the GIC does not have', { line: `ppi:${l.cpu}:${l.intid}` });
+      });
+    };
+    const early = knownCount(ctx, o.cpus, o['num-cpus']);
+    if (early !== undefined) build(early);
     const api: GicV2Api = {
-      gic,
+      get gic(): GicV2 {
+        if (gic === undefined) throw new SimError(`'${ctx.name}' is not connected yet`);
+        return gic;
+      },
       irqInput(line) {
         const l = parseGicLine(line);
         if (l === undefined) return undefined;
-        if (l.kind === 'spi') return l.intid >= 32 && l.intid < nIrqs ? (level) => gic.setSpi(l.intid, level) : undefined;
-        return l.cpu < n && l.intid >= 16 && l.intid < 32 ? (level) => gic.setPpi(l.cpu, l.intid, level) : undefined;
+        if (l.kind === 'spi') return l.intid >= 32 && l.intid < nIrqs ? deferred.input(l) : undefined;
+        return l.intid >= 16 && l.intid < 32 && (gic === undefined || l.cpu < n) ? deferred.input(l) : undefined;
       },
       dtInterruptCells(line) {
         const l = parseGicLine(line);
         if (l === undefined) throw new SimError(`'${ctx.name}' has no interrupt line '${line}'`);
         // GICv2 PPI specifiers carry the CPU mask in bits [15:8] (Linux arm,gic binding).
-        if (l.kind === 'ppi') return [GIC_PPI, l.intid - 16, (cpuMask << 8) | IRQ_TYPE_LEVEL_HIGH];
+        if (l.kind === 'ppi') return [GIC_PPI, l.intid - 16, (((1 << n) - 1) << 8) | IRQ_TYPE_LEVEL_HIGH];
         return [GIC_SPI, l.intid - 32, IRQ_TYPE_LEVEL_HIGH];
       },
     };
     return {
       api,
       connect() {
-        lines.bind(ctx.lookup<IrqTarget>(o.cpus));
+        if (gic === undefined) build(countOf(ctx, o.cpus, o['num-cpus']));
+        lines!.bind(clusterAt(ctx, o.cpus));
       },
       reset() {
-        gic.reset();
+        gic?.reset();
       },
       deviceTree(dt) {
+        const cpuMask = (1 << n) - 1;
         const node = dt.root.child(`intc@${o.gicd.toString(16)}`);
         node.str('compatible', 'arm,cortex-a15-gic');
         node.cells('#interrupt-cells', 3).flag('interrupt-controller');
@@ -238,7 +301,7 @@ const gicv3 = defineComponent<GicV3Options>({
       gicd: address('distributor (GICD) base'),
       gicr: address('first redistributor (GICR) base'),
       'gicr-stride': size('redistributor stride (default 0x20000)'),
-      cpus: ref('a CPU cluster', 'the CPU cluster whose irq/fiq/virq/vfiq inputs the GIC drives'),
+      cpus: { type: 'string', description: 'name of the CPU cluster whose irq/fiq/virq/vfiq inputs the GIC drives (found in connect(), so the cluster may reference the GIC)' },
       'num-cpus': { type: 'integer', minimum: 1, maximum: 512, description: 'number of redistributors when the cluster does not report it' },
       'num-irqs': numIrqsSchema,
       its: object({ base: address('ITS (GITS) base, 128 KiB') }, ['base'], 'Interrupt Translation Service'),
@@ -248,44 +311,65 @@ const gicv3 = defineComponent<GicV3Options>({
     ['gicd', 'gicr', 'cpus'],
   ),
   create(ctx, o): Component {
-    const n = clusterCount(ctx, o.cpus, o['num-cpus']);
     const nIrqs = Math.min(Math.ceil((o['num-irqs'] ?? DEFAULT_NUM_IRQS) / 32) * 32, 1024);
     const stride = o['gicr-stride'] ?? 0x20000;
     if (stride < 0x20000) throw new SimError(`'${ctx.name}': gicr-stride must be at least 0x20000 (RD_base and SGI_base frames)`);
-    const cluster = ctx.ref<Partial<GicCpuCluster> | undefined>(o.cpus);
-    const affinity = typeof cluster?.mpidrAffinity === 'function' ? (i: number) => cluster.mpidrAffinity!(i) : undefined;
-    const lines = cpuLines(n);
     const lpis = o.lpis ?? o.its !== undefined;
-    const gic = new GicV3(
-      { nCpus: n, nIrqs, lpis, memory: ctx.system, nLrs: o['list-registers'] ?? 4, redistStride: stride, ...(affinity ? { affinity } : {}) },
-      signalsFor(lines),
-    );
+    if (o.its !== undefined && !lpis) throw new SimError(`'${ctx.name}': an ITS needs LPIs (lpis: true)`);
     const report = errorReporter(ctx);
-    gic.onError = report;
-    ctx.system.addMmio(`${ctx.name}.gicd`, o.gicd, GICD_V3_SIZE, gic.distributor);
-    ctx.system.addMmio(`${ctx.name}.gicr`, o.gicr, n * stride, gic.redistributors);
+    const deferred = new DeferredInputs();
+    let gic: GicV3 | undefined;
     let its: Its | undefined;
-    if (o.its !== undefined) {
-      if (!lpis) throw new SimError(`'${ctx.name}': an ITS needs LPIs (lpis: true)`);
-      its = new Its(gic, ctx.system);
-      its.onError = report;
-      ctx.system.addMmio(`${ctx.name}.its`, o.its.base, GITS_SIZE, its.device);
-    }
+    let lines: ReturnType<typeof cpuLines> | undefined;
+    let n = 0;
+    const build = (count: number): void => {
+      n = count;
+      const cluster = ctx.lookup<Partial<GicCpuCluster> | undefined>(o.cpus);
+      const affinity = typeof cluster?.mpidrAffinity === 'function' ? (i: number) => cluster.mpidrAffinity!(i) : undefined;
+      lines = cpuLines(n);
+      const g = new GicV3(
+        { nCpus: n, nIrqs, lpis, memory: ctx.system, nLrs: o['list-registers'] ?? 4, redistStride: stride, ...(affinity ? { affinity } : {}) },
+        signalsFor(lines),
+      );
+      g.onError = report;
+      ctx.system.addMmio(`${ctx.name}.gicd`, o.gicd, GICD_V3_SIZE, g.distributor);
+      ctx.system.addMmio(`${ctx.name}.gicr`, o.gicr, n * stride, g.redistributors);
+      if (o.its !== undefined) {
+        its = new Its(g, ctx.system);
+        its.onError = report;
+        ctx.system.addMmio(`${ctx.name}.its`, o.its.base, GITS_SIZE, its.device);
+      }
+      gic = g;
+      deferred.attach((l, level) => {
+        if (l.kind === 'spi') g.setSpi(l.intid, level);
+        else if (!g.setPpi(l.cpu, l.intid, level)) report('interrupt on a PPI of a CPU the GIC does not have', { line: `ppi:${l.cpu}:${l.intid}` });
+      });
+    };
+    // Affinities come from the cluster, so build early only when the cluster already exists.
+    if (ctx.lookup(o.cpus) !== undefined) build(countOf(ctx, o.cpus, o['num-cpus']));
     const nodeName = `intc@${o.gicd.toString(16)}`;
     const itsName = o.its !== undefined ? `its@${o.its.base.toString(16)}` : undefined;
+    const need = (): GicV3 => {
+      if (gic === undefined) throw new SimError(`'${ctx.name}' is not connected yet`);
+      return gic;
+    };
     const api: GicV3ComponentApi = {
-      gic,
-      its,
+      get gic(): GicV3 {
+        return need();
+      },
+      get its(): Its | undefined {
+        return its;
+      },
       cpuInterface(i: number): GicCpuInterface {
-        const c = gic.cpuInterfaces[i];
+        const c = need().cpuInterfaces[i];
         if (c === undefined) throw new SimError(`'${ctx.name}' has no CPU interface ${i}`);
         return c;
       },
       irqInput(line) {
         const l = parseGicLine(line);
         if (l === undefined) return undefined;
-        if (l.kind === 'spi') return l.intid >= 32 && l.intid < nIrqs ? (level) => gic.setSpi(l.intid, level) : undefined;
-        return l.cpu < n && l.intid >= 16 && l.intid < 32 ? (level) => gic.setPpi(l.cpu, l.intid, level) : undefined;
+        if (l.kind === 'spi') return l.intid >= 32 && l.intid < nIrqs ? deferred.input(l) : undefined;
+        return l.intid >= 16 && l.intid < 32 && (gic === undefined || l.cpu < n) ? deferred.input(l) : undefined;
       },
       dtInterruptCells(line) {
         const l = parseGicLine(line);
@@ -301,14 +385,15 @@ const gicv3 = defineComponent<GicV3Options>({
     return {
       api,
       connect() {
-        const cl = ctx.lookup<GicCpuCluster>(o.cpus);
-        lines.bind(cl);
-        if (cl !== undefined && typeof cl.attachGicCpuInterface === 'function') {
-          for (let i = 0; i < n; i++) cl.attachGicCpuInterface(i, gic.cpuInterfaces[i]!);
+        if (gic === undefined) build(countOf(ctx, o.cpus, o['num-cpus']));
+        const cl = clusterAt(ctx, o.cpus);
+        lines!.bind(cl);
+        if (typeof cl.attachGicCpuInterface === 'function') {
+          for (let i = 0; i < n; i++) cl.attachGicCpuInterface(i, gic!.cpuInterfaces[i]!);
         }
       },
       reset() {
-        gic.reset();
+        gic?.reset();
         its?.reset();
       },
       deviceTree(dt) {
