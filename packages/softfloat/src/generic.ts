@@ -279,12 +279,12 @@ export function propagateNaN(f: Format, env: FloatEnv, ops: readonly Unpacked[])
   return chosen ? chosen.bits | f.quietBit : f.defaultNaN;
 }
 
-function invalid(f: Format, env: FloatEnv): bigint {
+export function invalid(f: Format, env: FloatEnv): bigint {
   env.flags |= FLAG_NV;
   return f.defaultNaN;
 }
 
-function zeroSumSign(env: FloatEnv): number {
+export function zeroSumSign(env: FloatEnv): number {
   // IEEE 754-2008 §6.3: an exact zero sum of opposite-signed operands is +0, except -0 in roundTowardNegative.
   return env.rm === RDN ? 1 : 0;
 }

@@ -42,6 +42,7 @@ import {
   gSqrt,
   gToInt,
 } from './generic.js';
+import { gRecipEstimate, gRSqrtEstimate, gStepFused } from './estimate.js';
 
 const MIN_NORMAL32 = 2 ** -126;
 const MIN_NORMAL64 = 2 ** -1022;
@@ -518,4 +519,54 @@ export function f64_to_f16(env: FloatEnv, a: bigint): number {
 }
 export function f64_to_f32(env: FloatEnv, a: bigint): number {
   return fastRound32(env, f64FromBits(a)) ?? Number(gConvert(F64, F32, env, a));
+}
+
+// --- Arm estimates and Newton-Raphson steps ----------------------------------------------------
+/** Arm FRECPE: 8-bit reciprocal estimate. */
+export function f16_recipEstimate(env: FloatEnv, a: number): number {
+  return Number(gRecipEstimate(F16, env, BigInt(a & 0xffff)));
+}
+/** Arm FRSQRTE: 8-bit reciprocal square root estimate. */
+export function f16_rsqrtEstimate(env: FloatEnv, a: number): number {
+  return Number(gRSqrtEstimate(F16, env, BigInt(a & 0xffff)));
+}
+/** Arm FRECPS: 2 - a*b, fused. */
+export function f16_recipStep(env: FloatEnv, a: number, b: number): number {
+  return Number(gStepFused(F16, env, BigInt(a & 0xffff), BigInt(b & 0xffff), false));
+}
+/** Arm FRSQRTS: (3 - a*b) / 2, fused. */
+export function f16_rsqrtStep(env: FloatEnv, a: number, b: number): number {
+  return Number(gStepFused(F16, env, BigInt(a & 0xffff), BigInt(b & 0xffff), true));
+}
+/** Arm FRECPE: 8-bit reciprocal estimate. */
+export function f32_recipEstimate(env: FloatEnv, a: number): number {
+  return Number(gRecipEstimate(F32, env, BigInt(a >>> 0)));
+}
+/** Arm FRSQRTE: 8-bit reciprocal square root estimate. */
+export function f32_rsqrtEstimate(env: FloatEnv, a: number): number {
+  return Number(gRSqrtEstimate(F32, env, BigInt(a >>> 0)));
+}
+/** Arm FRECPS: 2 - a*b, fused. */
+export function f32_recipStep(env: FloatEnv, a: number, b: number): number {
+  return Number(gStepFused(F32, env, BigInt(a >>> 0), BigInt(b >>> 0), false));
+}
+/** Arm FRSQRTS: (3 - a*b) / 2, fused. */
+export function f32_rsqrtStep(env: FloatEnv, a: number, b: number): number {
+  return Number(gStepFused(F32, env, BigInt(a >>> 0), BigInt(b >>> 0), true));
+}
+/** Arm FRECPE: 8-bit reciprocal estimate. */
+export function f64_recipEstimate(env: FloatEnv, a: bigint): bigint {
+  return gRecipEstimate(F64, env, a);
+}
+/** Arm FRSQRTE: 8-bit reciprocal square root estimate. */
+export function f64_rsqrtEstimate(env: FloatEnv, a: bigint): bigint {
+  return gRSqrtEstimate(F64, env, a);
+}
+/** Arm FRECPS: 2 - a*b, fused. */
+export function f64_recipStep(env: FloatEnv, a: bigint, b: bigint): bigint {
+  return gStepFused(F64, env, a, b, false);
+}
+/** Arm FRSQRTS: (3 - a*b) / 2, fused. */
+export function f64_rsqrtStep(env: FloatEnv, a: bigint, b: bigint): bigint {
+  return gStepFused(F64, env, a, b, true);
 }
