@@ -241,6 +241,42 @@ describe('parseDtb', () => {
   });
 });
 
+describe('FdtNode helpers', () => {
+  it('reads 64-bit and string values, finds by phandle and compatible, deletes', () => {
+    const t = riscvVirt();
+    const chosen = t.find('chosen')!;
+    expect(chosen.getU64('linux,initrd-start')).toBe(0x8800_0000n);
+    expect(chosen.getU64('bootargs')).toBeUndefined();
+    expect(chosen.getString('stdout-path')).toBe('/soc/serial@10000000');
+    const plic = t.find('soc/plic@c000000')!;
+    expect(t.findByPhandle(plic.phandle())).toBe(plic);
+    expect(t.findByPhandle(0x7777)).toBeUndefined();
+    expect(t.findCompatible('riscv,cpu-intc').map((n) => n.path)).toEqual(['/cpus/cpu@0/interrupt-controller', '/cpus/cpu@1/interrupt-controller']);
+    const seen: string[] = [];
+    t.find('cpus')!.walk((n) => seen.push(n.name));
+    expect(seen.slice(0, 3)).toEqual(['cpus', 'cpu@0', 'interrupt-controller']);
+    expect(plic.deleteProp('riscv,ndev')).toBe(true);
+    expect(plic.props.has('riscv,ndev')).toBe(false);
+  });
+
+  it('clones a tree deeply, keeping phandles and allocating above them', () => {
+    const t = riscvVirt();
+    const c = t.clone();
+    expect(fdtDiff(t, c)).toBeUndefined();
+    c.find('soc/serial@10000000')!.cells('interrupts', 99);
+    c.find('soc')!.removeChild('test@100000');
+    expect(t.find('soc/serial@10000000')!.getCells('interrupts')).toEqual([10]);
+    expect(t.find('soc/test@100000')).toBeDefined();
+    const max = Math.max(...[...Array(10).keys()].map((i) => (t.findByPhandle(i + 1) !== undefined ? i + 1 : 0)));
+    expect(c.child('new').phandle()).toBe(max + 1);
+    expect(c.find('soc/plic@c000000')!.phandle()).toBe(t.find('soc/plic@c000000')!.phandle());
+    const sub = t.find('soc')!.clone();
+    expect(sub.name).toBe('soc');
+    expect(sub.parent).toBeUndefined();
+    expect(sub.children).toHaveLength(4);
+  });
+});
+
 describe('writeDts', () => {
   it('writes strings, cells, bytestrings and phandle references', () => {
     const dts = writeDts(aarch64Virt(), { reserve: [[0x4000_0000, 0x1000]] });

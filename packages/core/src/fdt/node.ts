@@ -142,6 +142,72 @@ export class FdtNode {
     return parts;
   }
 
+  /** Decode an 8-byte property as one 64-bit value (`linux,initrd-start`, `kaslr-seed`). */
+  getU64(name: string): bigint | undefined {
+    const v = this.props.get(name);
+    if (v === undefined || v.length !== 8) return undefined;
+    return new DataView(v.buffer, v.byteOffset, 8).getBigUint64(0, false);
+  }
+
+  /** The first string of a property. */
+  getString(name: string): string | undefined {
+    return this.getStrings(name)?.[0];
+  }
+
+  deleteProp(name: string): boolean {
+    return this.props.delete(name);
+  }
+
+  /** Visit this node and every descendant, depth first, parents before children. */
+  walk(visit: (node: FdtNode) => void): void {
+    visit(this);
+    for (const c of this.children) c.walk(visit);
+  }
+
+  /** The node in this subtree whose `phandle` (or `linux,phandle`) is `phandle`. */
+  findByPhandle(phandle: number): FdtNode | undefined {
+    let found: FdtNode | undefined;
+    this.walk((n) => {
+      if (found !== undefined) return;
+      const p = n.getCells('phandle') ?? n.getCells('linux,phandle');
+      if (p !== undefined && p.length === 1 && p[0] === phandle) found = n;
+    });
+    return found;
+  }
+
+  /** Nodes in this subtree whose `compatible` list contains `compatible`. */
+  findCompatible(compatible: string): FdtNode[] {
+    const out: FdtNode[] = [];
+    this.walk((n) => {
+      if (n.getStrings('compatible')?.includes(compatible) === true) out.push(n);
+    });
+    return out;
+  }
+
+  /**
+   * A deep copy of this subtree, detached, with its own phandle allocator (phandles are
+   * kept, new ones go above them): the starting point for a derived tree, such as the one
+   * a hypervisor gives a partition. Properties are copied, so editing one tree leaves the
+   * other as it was.
+   */
+  clone(): FdtNode {
+    const copy = (src: FdtNode, dst: FdtNode): void => {
+      for (const [k, v] of src.props) dst.props.set(k, v.slice());
+      dst.label = src.label;
+      const ph = src.phandleValue !== 0 ? src.phandleValue : (src.getCells('phandle') ?? src.getCells('linux,phandle'))?.[0] ?? 0;
+      if (ph !== 0) dst.setPhandle(ph, false);
+      for (const c of src.children) {
+        const n = new FdtNode(c.name, dst.allocator);
+        n.parent = dst;
+        dst.children.push(n);
+        copy(c, n);
+      }
+    };
+    const root = new FdtNode(this.name, new PhandleAllocator());
+    copy(this, root);
+    return root;
+  }
+
   private cellCount(name: string): number | undefined {
     return this.getCells(name)?.[0];
   }
