@@ -137,6 +137,44 @@ describe('tessera CLI', () => {
     expect(fs.readFileSync(none, 'utf8')).toBe('');
   });
 
+  it('run --gdb: waits for GDB, runs on after it detaches; needs a debuggable CPU', async () => {
+    let out = '';
+    let err = '';
+    const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), cwd: here };
+    const running = main(['run', m('forever.yaml'), '--gdb', '0', '--until', 'tick 3', '--stats'], io);
+    let port: number | undefined;
+    for (let i = 0; i < 200 && port === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      const hit = /waiting for gdb on 127\.0\.0\.1:(\d+)/.exec(err);
+      if (hit !== null) port = Number(hit[1]);
+    }
+    expect(port).toBeGreaterThan(0);
+    // Nothing runs before GDB attaches.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(err).not.toContain('virtual time');
+    const net = await import('node:net');
+    const reply = await new Promise<string>((resolve, reject) => {
+      const sock = net.connect(port!, '127.0.0.1', () => sock.write('$D#44'));
+      let got = '';
+      sock.on('data', (d) => {
+        got += d.toString('latin1');
+        if (got.includes('$OK#9a')) {
+          sock.end();
+          resolve(got);
+        }
+      });
+      sock.on('error', reject);
+    });
+    expect(reply).toContain('$OK#9a');
+    expect(await running).toBe(0);
+    expect(err).toMatch(/virtual time\s+3\.000 µs/);
+    expect(out).toBe('');
+    const none = await cli('run', m('ticker.yaml'), '--gdb', '0');
+    expect(none.code).toBe(1);
+    expect(none.err).toContain("machine 'ticker' has no component GDB can debug");
+    expect((await cli('run', m('forever.yaml'), '--gdb', 'x')).code).toBe(2);
+  });
+
   it('dtb: DTS to stdout, DTB to a file', async () => {
     const dts = await cli('dtb', m('good.yaml'), '--dts');
     expect(dts.code).toBe(0);

@@ -24,7 +24,10 @@ import { writeDtb } from '../fdt/dtb.js';
 import { writeDts } from '../fdt/dts.js';
 import type { FdtNode } from '../fdt/node.js';
 import { buildSimulation } from '../machine/build.js';
-import type { Machine } from '../machine/machine.js';
+import type { Machine, Simulation } from '../machine/machine.js';
+import type { StopInfo } from '../time/scheduler.js';
+import { isDebugTarget } from '../gdb/target.js';
+import { startGdbServer } from '../gdb/server.js';
 import { PluginRegistry } from '../plugin/registry.js';
 import { ConfigError, SimError } from '../util/errors.js';
 import { formatNs, JsonlSink, runLoop, statsTable, traceKinds } from './run.js';
@@ -114,6 +117,7 @@ const commands: Record<string, Command> = {
       'trace-sources': { type: 'string' },
       'max-instructions': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
+      gdb: { type: 'string' },
     },
     help: `${MACHINE_HELP}
 run options:
@@ -125,6 +129,8 @@ run options:
   --trace-kinds LIST    only these event kinds (comma-separated; 'cpu' means every cpu.* kind)
   --trace-sources LIST  only events from these components
   -q, --quiet           do not echo stdio consoles (the --until watch still sees them)
+  --gdb PORT            wait for GDB on 127.0.0.1:PORT before running (QEMU's -s -S); the
+                        machine runs under GDB's control until it detaches; 0 picks a free port
 exit codes: the guest's power-off code; 0 when --until matched; 124 timeout; 130 interrupted;
   3 every CPU halted with nothing pending; 4 instruction budget reached; 1 configuration error`,
     run: cmdRun,
@@ -316,6 +322,14 @@ async function cmdRun(args: ParsedArgs, io: CliIo): Promise<number> {
       sim.events.addSink(new JsonlSink(path.resolve(io.cwd, tracePath), traceKinds(str(args, 'trace-kinds')), sources));
     }
     if (process.stdin.isTTY && args.values.quiet !== true) sim.consoles.attachStdin();
+    const gdbPort = str(args, 'gdb');
+    if (gdbPort !== undefined) {
+      const ended = await underGdb(sim, gdbPort, io, () => interrupted, config.name);
+      if (ended !== undefined) {
+        if (ended.reason !== 'poweroff' && ended.reason !== 'until') io.err(`tessera: ${ended.message}\n`);
+        return ended.exitCode;
+      }
+    }
     const r = await runLoop(sim, {
       ...(timeoutS !== undefined ? { timeoutS } : {}),
       ...(until !== undefined ? { until } : {}),
@@ -341,6 +355,47 @@ async function cmdRun(args: ParsedArgs, io: CliIo): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
     sim.dispose();
+  }
+}
+
+/**
+ * `--gdb PORT`: serve GDB (core/gdb) with the machine frozen at reset until it attaches.
+ * Resolves with the end of the run if it ended under GDB, or undefined once GDB detached
+ * (the run then continues freely).
+ */
+async function underGdb(sim: Simulation, portText: string, io: CliIo, interrupted: () => boolean, name: string): Promise<StopInfo | undefined> {
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--gdb expects a TCP port number, got '${portText}'`);
+  const machine = sim.machines[0]!;
+  const target = machine.componentNames.map((n) => machine.api(n)).find(isDebugTarget);
+  if (target === undefined) throw new SimError(`machine '${name}' has no component GDB can debug (no CPU implements DebugTarget)`);
+  for (const m of sim.machines) m.start();
+  const server = await startGdbServer(sim, target, { port });
+  try {
+    io.err(`tessera: waiting for gdb on 127.0.0.1:${server.port} (gdb: target remote :${server.port})\n`);
+    const stopped: StopInfo = { reason: 'user', exitCode: 130, message: 'interrupted' };
+    const session = await untilOrInterrupted(server.session, interrupted);
+    if (session === 'interrupted') return stopped;
+    const end = await untilOrInterrupted(session.value.done, interrupted);
+    if (end === 'interrupted') return stopped;
+    return end.value;
+  } finally {
+    server.close();
+  }
+}
+
+/** Wait for `p`, or give up when `interrupted()` becomes true (checked every 50 ms). */
+async function untilOrInterrupted<T>(p: Promise<T>, interrupted: () => boolean): Promise<{ value: T } | 'interrupted'> {
+  let timer: NodeJS.Timeout | undefined;
+  const poll = new Promise<'interrupted'>((resolve) => {
+    timer = setInterval(() => {
+      if (interrupted()) resolve('interrupted');
+    }, 50);
+  });
+  try {
+    return await Promise.race([p.then((value) => ({ value })), poll]);
+  } finally {
+    clearInterval(timer);
   }
 }
 
