@@ -14,6 +14,8 @@
 
 import type { AddressSpace, Counter, EventBus, Scheduler } from '@tessera/core';
 import { SplitVirtqueue } from './queue/split.js';
+import { PackedVirtqueue } from './queue/packed.js';
+import type { Virtqueue } from './queue/virtqueue.js';
 
 /** Device status bits (§2.1). */
 export const VIRTIO_STATUS_ACKNOWLEDGE = 1;
@@ -104,12 +106,15 @@ export abstract class VirtioDevice {
   readonly driverFeatures = new Features();
   status = 0;
   configGeneration = 0;
-  readonly queues: SplitVirtqueue[];
+  /** The queues, split or packed (chosen when the driver's features are accepted). */
+  readonly queues: Virtqueue[];
   /** Set by a legacy (pre-1.0) transport: no FEATURES_OK, no VERSION_1, legacy layouts. */
   legacy = false;
   sink: VirtioInterruptSink = { usedBuffer() {}, configChange() {}, deviceReset() {} };
   /** The cause that set DEVICE_NEEDS_RESET, until reset. */
   needsResetCause: string | undefined;
+  /** VIRTIO_F_RING_PACKED is in use. */
+  private packed: boolean;
   protected readonly counters: { errors: Counter; notifies: Counter; interrupts: Counter };
 
   constructor(
@@ -122,6 +127,7 @@ export abstract class VirtioDevice {
     features.set(VIRTIO_F_INDIRECT_DESC);
     features.set(VIRTIO_F_EVENT_IDX);
     this.queues = queueSizes.map((n, i) => new SplitVirtqueue(i, n, env.dma));
+    this.packed = false;
     const g = virtioCounterGroup(env);
     this.counters = {
       errors: env.events.counter(g, 'errors'),
@@ -184,6 +190,7 @@ export abstract class VirtioDevice {
       return;
     }
     this.status = v;
+    if ((v & VIRTIO_STATUS_FEATURES_OK) !== 0 && (before & VIRTIO_STATUS_FEATURES_OK) === 0) this.selectRingFormat(this.has(VIRTIO_F_RING_PACKED));
     if ((v & VIRTIO_STATUS_DRIVER_OK) !== 0 && (before & VIRTIO_STATUS_DRIVER_OK) === 0) this.activate();
   }
 
@@ -191,6 +198,16 @@ export abstract class VirtioDevice {
     if (!this.driverFeatures.subsetOf(this.deviceFeatures)) return 'the driver accepted feature bits the device did not offer';
     if (!this.driverFeatures.has(VIRTIO_F_VERSION_1)) return 'VIRTIO_F_VERSION_1 is required by a non-legacy transport';
     return this.checkFeatures();
+  }
+
+  /** Split (§2.7) or packed (§2.8) queues, fixed once features are accepted (§3.1.1 step 7 comes after). */
+  private selectRingFormat(packed: boolean): void {
+    if (packed === this.packed) return;
+    this.packed = packed;
+    for (let i = 0; i < this.queues.length; i++) {
+      const q = this.queues[i]!;
+      this.queues[i] = packed ? new PackedVirtqueue(i, q.maxSize, this.env.dma) : new SplitVirtqueue(i, q.maxSize, this.env.dma);
+    }
   }
 
   /** The driver wrote a feature word; ignored once FEATURES_OK is set (§3.1.1). */
@@ -218,6 +235,7 @@ export abstract class VirtioDevice {
     this.status = 0;
     this.driverFeatures.clear();
     this.needsResetCause = undefined;
+    this.selectRingFormat(false);
     for (const q of this.queues) q.reset();
     this.resetDevice();
     this.sink.deviceReset();
@@ -237,7 +255,7 @@ export abstract class VirtioDevice {
   }
 
   /** A queue reported a malformed ring: the device needs a reset. */
-  protected queueError(vq: SplitVirtqueue): void {
+  protected queueError(vq: Virtqueue): void {
     this.needsReset(vq.error ?? 'queue error', vq.index);
   }
 
@@ -255,7 +273,7 @@ export abstract class VirtioDevice {
   }
 
   /** Interrupt the driver for queue `q` if its suppression rules allow (§2.7.7, §2.7.10). */
-  protected signalUsed(q: SplitVirtqueue): void {
+  protected signalUsed(q: Virtqueue): void {
     if (q.needsInterrupt()) {
       this.counters.interrupts.value++;
       this.sink.usedBuffer(q.index);

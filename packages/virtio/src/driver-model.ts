@@ -8,12 +8,14 @@
 
 import type { AddressSpace } from '@tessera/core';
 import { MmioReg } from './mmio.js';
-import { VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE } from './queue/split.js';
+import { VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE } from './queue/virtqueue.js';
+import { RING_EVENT_FLAGS_DESC, RING_EVENT_FLAGS_DISABLE, RING_EVENT_FLAGS_ENABLE, VIRTQ_DESC_F_AVAIL, VIRTQ_DESC_F_USED } from './queue/packed.js';
 import {
   VIRTIO_STATUS_ACKNOWLEDGE,
   VIRTIO_STATUS_DRIVER,
   VIRTIO_STATUS_DRIVER_OK,
   VIRTIO_STATUS_FEATURES_OK,
+  VIRTIO_F_RING_PACKED,
 } from './device.js';
 
 /** One buffer of a chain: guest address, length, device-writable or not. */
@@ -50,17 +52,25 @@ export class DriverQueue {
   availIdx = 0;
   /** Last used index consumed. */
   lastUsed = 0;
+  // Packed ring (§2.8) state: the driver's positions and wrap counters, buffer IDs, list lengths.
+  private availPos = 0;
+  private availWrap = 1;
+  private usedPos = 0;
+  private usedWrap = 1;
+  private readonly slotsOf = new Map<number, number>();
 
   constructor(
     readonly drv: VirtioMmioDriver,
     readonly index: number,
     readonly size: number,
     layout?: { desc: number; avail: number; used: number },
+    /** A packed virtqueue: `avail` and `used` are then the driver and device event suppression areas. */
+    readonly packed = false,
   ) {
     const m = drv.alloc;
     this.desc = layout?.desc ?? m.alloc(16 * size, 16);
-    this.avail = layout?.avail ?? m.alloc(6 + 2 * size, 2);
-    this.used = layout?.used ?? m.alloc(6 + 8 * size, 4);
+    this.avail = layout?.avail ?? m.alloc(packed ? 4 : 6 + 2 * size, packed ? 4 : 2);
+    this.used = layout?.used ?? m.alloc(packed ? 4 : 6 + 8 * size, 4);
     for (let i = size - 1; i >= 0; i--) this.free.push(i);
   }
 
@@ -89,6 +99,7 @@ export class DriverQueue {
 
   /** Make a chain of `segs` available; with `indirect`, through an indirect table. Returns the head. */
   add(segs: readonly DriverSegment[], opts: { indirect?: boolean; publish?: boolean } = {}): number {
+    if (this.packed) return this.addPacked(segs, opts.indirect === true);
     const m = this.drv.mem;
     let head: number;
     if (opts.indirect === true) {
@@ -117,6 +128,84 @@ export class DriverQueue {
     return head;
   }
 
+  /** §2.8.6 / §2.8.21: write the list, the first descriptor's flags last; the ID goes in every descriptor. */
+  private addPacked(segs: readonly DriverSegment[], indirect: boolean): number {
+    const m = this.drv.mem;
+    const id = this.take();
+    let list: Array<{ addr: number; len: number; flags: number }>;
+    if (indirect) {
+      const table = this.drv.alloc.alloc(16 * segs.length, 16);
+      segs.forEach((sg, i) => {
+        const o = table + 16 * i;
+        m.write(o, 4, sg.addr >>> 0);
+        m.write(o + 4, 4, Math.floor(sg.addr / 0x1_0000_0000));
+        m.write(o + 8, 4, sg.len);
+        m.write(o + 12, 2, 0);
+        m.write(o + 14, 2, sg.write ? VIRTQ_DESC_F_WRITE : 0);
+      });
+      list = [{ addr: table, len: 16 * segs.length, flags: VIRTQ_DESC_F_INDIRECT }];
+    } else {
+      list = segs.map((sg, i) => ({ addr: sg.addr, len: sg.len, flags: (sg.write ? VIRTQ_DESC_F_WRITE : 0) | (i + 1 < segs.length ? VIRTQ_DESC_F_NEXT : 0) }));
+    }
+    let firstFlags = 0;
+    const first = this.availPos;
+    list.forEach((d, i) => {
+      const o = this.desc + 16 * this.availPos;
+      m.write(o, 4, d.addr >>> 0);
+      m.write(o + 4, 4, Math.floor(d.addr / 0x1_0000_0000));
+      m.write(o + 8, 4, d.len);
+      m.write(o + 12, 2, id);
+      const f = d.flags | (this.availWrap === 1 ? VIRTQ_DESC_F_AVAIL : VIRTQ_DESC_F_USED);
+      if (i === 0) firstFlags = f;
+      else m.write(o + 14, 2, f);
+      if (++this.availPos === this.size) {
+        this.availPos = 0;
+        this.availWrap ^= 1;
+      }
+    });
+    m.write(this.desc + 16 * first + 14, 2, firstFlags);
+    this.slotsOf.set(id, list.length);
+    return id;
+  }
+
+  private takePackedUsed(peek: boolean): Array<{ id: number; len: number }> {
+    const m = this.drv.mem;
+    const out: Array<{ id: number; len: number }> = [];
+    let pos = this.usedPos;
+    let wrap = this.usedWrap;
+    for (let guard = 0; guard < this.size; guard++) {
+      const o = this.desc + 16 * pos;
+      const f = m.read(o + 14, 2);
+      const a = (f & VIRTQ_DESC_F_AVAIL) !== 0 ? 1 : 0;
+      const u = (f & VIRTQ_DESC_F_USED) !== 0 ? 1 : 0;
+      if (a !== wrap || u !== wrap) break;
+      const id = m.read(o + 12, 2);
+      out.push({ id, len: m.read(o + 8, 4) });
+      const slots = this.slotsOf.get(id) ?? 1;
+      pos += slots;
+      if (pos >= this.size) {
+        pos -= this.size;
+        wrap ^= 1;
+      }
+      if (!peek) {
+        this.slotsOf.delete(id);
+        this.free.push(id);
+      }
+    }
+    if (!peek) {
+      this.usedPos = pos;
+      this.usedWrap = wrap;
+      this.lastUsed = (this.lastUsed + out.length) & 0xffff;
+    }
+    return out;
+  }
+
+  /** Packed ring: interrupt only when the device writes slot `off` with wrap counter `wrap` (RING_EVENT_FLAGS_DESC). */
+  setPackedUsedEvent(off: number, wrap: number): void {
+    this.drv.mem.write(this.avail, 2, (off & 0x7fff) | (wrap << 15));
+    this.drv.mem.write(this.avail + 2, 2, RING_EVENT_FLAGS_DESC);
+  }
+
   private take(): number {
     const i = this.free.pop();
     if (i === undefined) throw new Error(`driver model: queue ${this.index} has no free descriptors`);
@@ -142,11 +231,13 @@ export class DriverQueue {
 
   /** The used ring's idx. */
   usedIdx(): number {
+    if (this.packed) return (this.lastUsed + this.takePackedUsed(true).length) & 0xffff;
     return this.drv.mem.read(this.used + 2, 2);
   }
 
   /** Used elements published since the last call; their descriptors are freed. */
   takeUsed(): Array<{ id: number; len: number }> {
+    if (this.packed) return this.takePackedUsed(false);
     const m = this.drv.mem;
     const out: Array<{ id: number; len: number }> = [];
     const idx = this.usedIdx();
@@ -167,6 +258,10 @@ export class DriverQueue {
 
   /** VIRTQ_AVAIL_F_NO_INTERRUPT (§2.7.7). */
   setNoInterrupt(on: boolean): void {
+    if (this.packed) {
+      this.drv.mem.write(this.avail + 2, 2, on ? RING_EVENT_FLAGS_DISABLE : RING_EVENT_FLAGS_ENABLE);
+      return;
+    }
     this.drv.mem.write(this.avail, 2, on ? 1 : 0);
   }
 
@@ -187,6 +282,8 @@ export class DriverQueue {
 
 export class VirtioMmioDriver {
   readonly queues: DriverQueue[] = [];
+  /** VIRTIO_F_RING_PACKED was accepted: new queues are packed. */
+  packed = false;
 
   constructor(
     /** The bus the "guest" uses (a machine's system address space). */
@@ -237,6 +334,7 @@ export class VirtioMmioDriver {
       this.w32(MmioReg.DriverFeaturesSel, sel);
       this.w32(MmioReg.DriverFeatures, words[sel]!);
     }
+    this.packed = accepted.includes(VIRTIO_F_RING_PACKED);
     if (this.legacy) return { accepted, ok: true };
     this.w32(MmioReg.Status, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
     const ok = (this.r32(MmioReg.Status) & VIRTIO_STATUS_FEATURES_OK) !== 0;
@@ -259,7 +357,7 @@ export class VirtioMmioDriver {
       this.queues[q] = dq;
       return dq;
     }
-    const dq = new DriverQueue(this, q, size);
+    const dq = new DriverQueue(this, q, size, undefined, this.packed);
     this.w32(MmioReg.QueueNum, size);
     this.w32(MmioReg.QueueDescLow, dq.desc >>> 0);
     this.w32(MmioReg.QueueDescHigh, Math.floor(dq.desc / 0x1_0000_0000));

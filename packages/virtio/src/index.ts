@@ -7,7 +7,9 @@
 
 import { virtioPlugin } from './plugin.js';
 
-export * from './queue/split.js';
+export * from './queue/virtqueue.js';
+export { SplitVirtqueue } from './queue/split.js';
+export * from './queue/packed.js';
 export * from './device.js';
 export * from './mmio.js';
 export * from './net.js';

@@ -18,7 +18,7 @@ import { file } from '@tessera/core';
 import { netBackendSchema, openNetBackend, type NetBackendOptions } from '@tessera/net';
 import { BlockImage, VirtioBlk, type BlockMode } from './blk.js';
 import { VirtioConsole } from './console.js';
-import type { VirtioDevice, VirtioEnv } from './device.js';
+import { VIRTIO_F_RING_PACKED, type VirtioDevice, type VirtioEnv } from './device.js';
 import { VirtioMmioTransport, VIRTIO_MMIO_SIZE } from './mmio.js';
 import { defaultMac, parseMac, VirtioNet } from './net.js';
 
@@ -27,6 +27,7 @@ interface MmioCommon {
   irq: IrqRef;
   legacy?: boolean;
   'queue-size'?: number;
+  packed?: boolean;
 }
 
 const common: Record<string, JsonSchema> = {
@@ -34,6 +35,7 @@ const common: Record<string, JsonSchema> = {
   irq: irq('interrupt line, e.g. plic:8'),
   legacy: { type: 'boolean', description: 'legacy virtio-mmio version 1 (virtio 1.2 §4.2.4) instead of version 2' },
   'queue-size': { type: 'integer', minimum: 1, maximum: 32768, description: 'QueueNumMax of every queue (default 256)' },
+  packed: { type: 'boolean', description: 'offer VIRTIO_F_RING_PACKED, packed virtqueues (virtio 1.2 §2.8; default false, as QEMU)' },
 };
 
 function schema(extra: Record<string, JsonSchema>, required: string[] = []): JsonSchema {
@@ -51,6 +53,7 @@ function envOf(ctx: ComponentContext): VirtioEnv {
 }
 
 function mount<D extends VirtioDevice>(ctx: ComponentContext, o: MmioCommon, device: D, dispose?: () => void): Component {
+  if (o.packed === true && o.legacy !== true) device.deviceFeatures.set(VIRTIO_F_RING_PACKED);
   const line = ctx.irq(o.irq, `${ctx.name}.irq`);
   const transport = new VirtioMmioTransport(device, line, o.legacy ?? false);
   ctx.system.addMmio(ctx.name, o.base, VIRTIO_MMIO_SIZE, transport);

@@ -1,16 +1,9 @@
 /**
- * Split virtqueues (virtio 1.2 §2.7), written once for every device and every transport.
+ * Split virtqueues (virtio 1.2 §2.7).
  *
  * The driver owns the descriptor table (§2.7.5) and the available ring (§2.7.6); the device
- * owns the used ring (§2.7.8). All guest memory is reached through the DMA view the transport
- * gives (an {@link AddressSpace}: the machine's system space for virtio-mmio, a bus-address
- * view for PCI), and only RAM is ever read or written: every buffer is checked with `isRam`
- * before it is used, and the three ring areas are resolved to RAM regions once when the
- * queue is first used.
- *
- * Guest mistakes never throw. A malformed ring makes {@link SplitVirtqueue.pop} return
- * undefined with {@link SplitVirtqueue.error} set to the cause; the device then sets
- * DEVICE_NEEDS_RESET (§2.1.2) and stops using the queue.
+ * owns the used ring (§2.7.8). The three areas are resolved to RAM regions once, when the
+ * queue is first used, and every buffer is checked with `isRam` before it is touched.
  *
  * Notification suppression: without VIRTIO_F_EVENT_IDX the device interrupts unless the
  * driver set VIRTQ_AVAIL_F_NO_INTERRUPT (§2.7.7); with it, the device interrupts only when
@@ -18,92 +11,12 @@
  * `avail_event` so the driver can skip notifications.
  */
 
-import type { AddressSpace, RamRegion } from '@tessera/core';
+import type { AddressSpace } from '@tessera/core';
+import { DescChain, Virtqueue, VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE, type RingMap } from './virtqueue.js';
 
-export const VIRTQ_DESC_F_NEXT = 1;
-export const VIRTQ_DESC_F_WRITE = 2;
-export const VIRTQ_DESC_F_INDIRECT = 4;
-export const VIRTQ_AVAIL_F_NO_INTERRUPT = 1;
-/** Largest queue size a split virtqueue may have (§2.7). */
-export const VIRTQ_MAX_SIZE = 32768;
+export { DescChain, VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE, VIRTQ_MAX_SIZE } from './virtqueue.js';
 
-/** A descriptor chain as the device sees it: a list of guest buffers, readable ones first. */
-export class DescChain {
-  /** Head descriptor index (what goes into the used ring). */
-  head = 0;
-  /** Number of buffers. */
-  count = 0;
-  addr: Float64Array;
-  len: Uint32Array;
-  writable: Uint8Array;
-  /** Total bytes in device-readable / device-writable buffers. */
-  readableBytes = 0;
-  writableBytes = 0;
-  /** Index of the first device-writable buffer (== count if none). */
-  firstWritable = 0;
-
-  constructor(capacity = 16) {
-    this.addr = new Float64Array(capacity);
-    this.len = new Uint32Array(capacity);
-    this.writable = new Uint8Array(capacity);
-  }
-
-  /** @internal */
-  clear(head: number): void {
-    this.head = head;
-    this.count = 0;
-    this.readableBytes = 0;
-    this.writableBytes = 0;
-    this.firstWritable = 0;
-  }
-
-  /** @internal */
-  add(addr: number, len: number, writable: boolean): void {
-    if (this.count === this.addr.length) {
-      const n = this.count * 2;
-      const a = new Float64Array(n);
-      a.set(this.addr);
-      const l = new Uint32Array(n);
-      l.set(this.len);
-      const w = new Uint8Array(n);
-      w.set(this.writable);
-      this.addr = a;
-      this.len = l;
-      this.writable = w;
-    }
-    const i = this.count++;
-    this.addr[i] = addr;
-    this.len[i] = len;
-    this.writable[i] = writable ? 1 : 0;
-    if (writable) this.writableBytes += len;
-    else {
-      this.readableBytes += len;
-      this.firstWritable = this.count;
-    }
-  }
-}
-
-/** Where a ring area lives: a RAM region and the offset in it. */
-interface RingMap {
-  ram: RamRegion | undefined;
-  off: number;
-}
-
-export class SplitVirtqueue {
-  /** Queue size chosen by the driver (QueueNum); starts at the maximum. */
-  size: number;
-  /** Guest addresses of the descriptor table, available (driver) and used (device) rings. */
-  desc = 0;
-  driver = 0;
-  device = 0;
-  /** QueueReady (or a legacy QueuePFN that is not zero). */
-  ready = false;
-  /** Negotiated VIRTIO_F_INDIRECT_DESC / VIRTIO_F_EVENT_IDX, set when the driver is ready. */
-  indirect = false;
-  eventIdx = false;
-  /** The cause of the last malformed-ring error; the queue is dead until reset once set. */
-  error: string | undefined;
-
+export class SplitVirtqueue extends Virtqueue {
   /** Next available-ring entry the device will read (last_avail_idx). */
   lastAvail = 0;
   /** Used index as published to the driver. */
@@ -112,48 +25,23 @@ export class SplitVirtqueue {
   private pendingUsed = 0;
   private signalledUsed = 0;
   private signalledValid = false;
-  private mapped = false;
   private readonly descMap: RingMap = { ram: undefined, off: 0 };
   private readonly availMap: RingMap = { ram: undefined, off: 0 };
   private readonly usedMap: RingMap = { ram: undefined, off: 0 };
-  /** The chain `pop()` fills when not given one. */
-  readonly chain = new DescChain();
-
-  constructor(
-    readonly index: number,
-    readonly maxSize: number,
-    private readonly dma: AddressSpace,
-  ) {
-    this.size = maxSize;
+  constructor(index: number, maxSize: number, dma: AddressSpace) {
+    super(index, maxSize, dma);
   }
 
   /** Back to the state after a device reset (§2.4). */
-  reset(): void {
-    this.size = this.maxSize;
-    this.desc = this.driver = this.device = 0;
-    this.ready = false;
-    this.indirect = this.eventIdx = false;
-    this.error = undefined;
+  override reset(): void {
+    super.reset();
     this.lastAvail = this.usedIdx = 0;
     this.pendingUsed = 0;
     this.signalledUsed = 0;
     this.signalledValid = false;
-    this.mapped = false;
   }
 
-  /** Forget resolved ring locations (the driver moved the rings). */
-  unmap(): void {
-    this.mapped = false;
-  }
-
-  /** True if the queue can be used: ready, rings in RAM, no error. Sets {@link error} otherwise. */
-  usable(): boolean {
-    if (!this.ready || this.error !== undefined) return false;
-    if (!this.mapped) return this.map();
-    return true;
-  }
-
-  private map(): boolean {
+  protected map(): boolean {
     const n = this.size;
     if (n === 0 || n > this.maxSize) return this.fail(`queue size ${n} is not between 1 and QueueNumMax (${this.maxSize})`);
     if (!this.resolve(this.descMap, this.desc, 16 * n, false)) return this.fail(`descriptor table at 0x${this.desc.toString(16)} (${16 * n} bytes) is outside guest RAM`);
@@ -163,27 +51,11 @@ export class SplitVirtqueue {
     return true;
   }
 
-  /** A ring area must be RAM and lie in one region (so it is read without a lookup per access). */
-  private resolve(m: RingMap, addr: number, len: number, writable: boolean): boolean {
-    if (!this.dma.isRam(addr, len, writable)) return false;
-    const hit = this.dma.findRam(addr);
-    if (hit === undefined || hit.ram.size - hit.offset < len) return false;
-    m.ram = hit.ram;
-    m.off = hit.offset;
-    return true;
-  }
-
-  private fail(cause: string): false {
-    if (this.error === undefined) this.error = cause;
-    return false;
-  }
-
   /** `idx` field of the available ring. */
   availIdx(): number {
     return this.availMap.ram!.view.getUint16(this.availMap.off + 2, true);
   }
 
-  /** Are there buffers the device has not taken yet? */
   hasAvailable(): boolean {
     if (!this.usable()) return false;
     return this.availIdx() !== this.lastAvail;
@@ -193,7 +65,7 @@ export class SplitVirtqueue {
    * Take the next available descriptor chain into `chain` (default: {@link chain}). Returns
    * undefined when the ring is empty or malformed ({@link error} tells which).
    */
-  pop(chain: DescChain = this.chain): DescChain | undefined {
+  override pop(chain: DescChain = this.chain): DescChain | undefined {
     if (!this.usable()) return undefined;
     const av = this.availMap.ram!.view;
     const ao = this.availMap.off;
@@ -266,52 +138,11 @@ export class SplitVirtqueue {
         seen = 0;
         continue;
       }
-      const w = (flags & VIRTQ_DESC_F_WRITE) !== 0;
-      if (!this.dma.isRam(addr, len, w)) {
-        return this.fail(`buffer at 0x${addr.toString(16)} (${len} bytes, ${w ? 'device-writable' : 'device-readable'}) is outside ${w ? 'writable ' : ''}guest RAM`);
-      }
-      if (!w && chain.writableBytes > 0) return this.fail(`device-readable buffer after a device-writable one in the chain at ${head} (§2.7.4.2)`);
-      chain.add(addr, len, w);
+      if (!this.addBuffer(chain, addr, len, (flags & VIRTQ_DESC_F_WRITE) !== 0)) return false;
       if ((flags & VIRTQ_DESC_F_NEXT) === 0) return true;
       if (next >= tableSize) return this.fail(`next descriptor index ${next} is not below ${inIndirect ? 'the indirect table size' : 'the queue size'} ${tableSize}`);
       i = next;
     }
-  }
-
-  /** Copy `length` bytes from the chain's readable buffers, starting `offset` bytes in, into `dst`. */
-  readChain(chain: DescChain, offset: number, dst: Uint8Array, length = dst.length): boolean {
-    let done = 0;
-    for (let s = 0; s < chain.firstWritable && done < length; s++) {
-      const l = chain.len[s]!;
-      if (offset >= l) {
-        offset -= l;
-        continue;
-      }
-      const n = Math.min(l - offset, length - done);
-      if (!this.dma.readBytes(chain.addr[s]! + offset, dst.subarray(done, done + n), n)) return false;
-      done += n;
-      offset = 0;
-    }
-    return done === length;
-  }
-
-  /** Copy `src` into the chain's writable buffers, starting `offset` bytes into them. */
-  writeChain(chain: DescChain, offset: number, src: Uint8Array): boolean {
-    let done = 0;
-    const length = src.length;
-    for (let s = chain.firstWritable; s < chain.count && done < length; s++) {
-      if (chain.writable[s] === 0) continue;
-      const l = chain.len[s]!;
-      if (offset >= l) {
-        offset -= l;
-        continue;
-      }
-      const n = Math.min(l - offset, length - done);
-      if (!this.dma.writeBytes(chain.addr[s]! + offset, src.subarray(done, done + n), n)) return false;
-      done += n;
-      offset = 0;
-    }
-    return done === length;
   }
 
   /** Add a used element without publishing it (several go out together with {@link publishUsed}). */
@@ -334,12 +165,6 @@ export class SplitVirtqueue {
     const u = this.usedMap;
     u.ram!.view.setUint16(u.off + 2, this.usedIdx, true);
     u.ram!.noteWrite(u.off + 2, 2);
-  }
-
-  /** Return a chain to the driver: `len` bytes were written into its writable buffers. */
-  push(head: number, len: number): void {
-    this.addUsed(head, len);
-    this.publishUsed();
   }
 
   /**
