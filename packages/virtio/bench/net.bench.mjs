@@ -5,7 +5,7 @@
 // per second of wall-clock time, wall-clock cost per frame (device + switch + driver
 // model), and the simulated traffic rate that pacing gives (frames per virtual second).
 import { builtinPlugin, Simulation } from '@tessera/core';
-import { GuestAllocator, VirtioMmioDriver, virtioMmioNet, VIRTIO_F_VERSION_1, VIRTIO_NET_F_MAC, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_F_EVENT_IDX, VIRTIO_F_INDIRECT_DESC } from '@tessera/virtio';
+import { GuestAllocator, VirtioMmioDriver, virtioMmioNet, VIRTIO_F_VERSION_1, VIRTIO_NET_F_MAC, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_F_EVENT_IDX, VIRTIO_F_INDIRECT_DESC, VIRTIO_F_RING_PACKED } from '@tessera/virtio';
 
 const RAM = 0x8000_0000;
 const SLOT = 0x1000_1000;
@@ -21,14 +21,14 @@ const intcType = {
   },
 };
 
-async function nic(sim, name) {
+async function nic(sim, name, packed) {
   const m = sim.addMachine(name);
   await m.add('ram', builtinPlugin.components.ram, { base: RAM, size: 32 * 1024 * 1024 });
   await m.add('intc', intcType, {});
-  await m.add('net0', virtioMmioNet, { base: SLOT, irq: { controller: 'intc', line: 1 }, network: { backend: 'switch', switch: 'lan0' }, 'queue-size': QSIZE });
+  await m.add('net0', virtioMmioNet, { base: SLOT, irq: { controller: 'intc', line: 1 }, network: { backend: 'switch', switch: 'lan0' }, 'queue-size': QSIZE, packed });
   m.start();
   const drv = new VirtioMmioDriver(m.system, SLOT, new GuestAllocator(RAM + 0x10_0000, 0x100_0000));
-  drv.negotiate([VIRTIO_F_VERSION_1, VIRTIO_NET_F_MAC, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_F_EVENT_IDX, VIRTIO_F_INDIRECT_DESC]);
+  drv.negotiate([VIRTIO_F_VERSION_1, VIRTIO_NET_F_MAC, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_F_EVENT_IDX, VIRTIO_F_INDIRECT_DESC, ...(packed ? [VIRTIO_F_RING_PACKED] : [])]);
   const rx = drv.setupQueue(0, QSIZE);
   const tx = drv.setupQueue(1, QSIZE);
   drv.driverOk();
@@ -36,10 +36,10 @@ async function nic(sim, name) {
   return { m, drv, rx, tx, mac };
 }
 
-async function run(frameLen, seconds) {
+async function run(frameLen, seconds, packed) {
   const sim = new Simulation();
-  const a = await nic(sim, 'a');
-  const b = await nic(sim, 'b');
+  const a = await nic(sim, 'a', packed);
+  const b = await nic(sim, 'b', packed);
   // Receive buffers on B, one fixed 2 KiB buffer per descriptor.
   const rxBuf = new Map();
   for (let i = 0; i < QSIZE; i++) {
@@ -102,9 +102,9 @@ async function run(frameLen, seconds) {
 
 export default async function bench() {
   const rows = [];
-  for (const len of [64, 1514]) {
-    const r = await run(len, 2);
-    const bench = `virtio-net ${len}-byte frames, 2 machines on a switch`;
+  for (const [len, packed] of [[64, false], [1514, false], [64, true]]) {
+    const r = await run(len, 2, packed);
+    const bench = `virtio-net ${len}-byte frames, ${packed ? 'packed' : 'split'} rings, 2 machines on a switch`;
     rows.push({ bench, metric: 'frames per wall-clock second', value: Math.round(r.fpsWall), unit: 'frames/s' });
     rows.push({ bench, metric: 'wall-clock cost per frame', value: Number(r.usPerFrame.toFixed(2)), unit: 'µs' });
     rows.push({ bench, metric: 'simulated traffic', value: Math.round(r.fpsVirtual), unit: 'frames/virtual s', note: `${BATCH} frames every ${STEP_NS / 1000} µs of virtual time` });
