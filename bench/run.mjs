@@ -17,10 +17,17 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const MARK = '@@tessera-bench-rows@@';
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// TESSERA_BENCH_ROOT points the runner at another tree (its own tests use it).
+const root = process.env.TESSERA_BENCH_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 if (process.argv[2] === '--child') {
-  await child(process.argv[3]);
+  try {
+    await child(process.argv[3]);
+  } catch (e) {
+    // The stack for the reader, then one line the table's note is taken from.
+    process.stderr.write(`${e?.stack ?? e}\n${e?.message ?? e}\n`);
+    process.exit(1);
+  }
 } else {
   await main(process.argv.slice(2));
 }
@@ -42,7 +49,7 @@ function findBenchFiles() {
     for (const f of fs.readdirSync(dir).sort()) if (f.endsWith('.bench.mjs')) files.push(path.join(dir, f));
   }
   const top = path.join(root, 'bench');
-  for (const f of fs.readdirSync(top).sort()) if (f.endsWith('.bench.mjs')) files.push(path.join(top, f));
+  for (const f of fs.existsSync(top) ? fs.readdirSync(top).sort() : []) if (f.endsWith('.bench.mjs')) files.push(path.join(top, f));
   return files;
 }
 
