@@ -97,6 +97,18 @@ export class VirtioNet extends VirtioDevice {
   }
 
   /**
+   * The MAC is writable only through the legacy interface (virtio 1.2 §5.1.4.2 legacy note:
+   * a legacy driver without VIRTIO_NET_F_MAC may set it); everything else is read-only.
+   */
+  override configWrite(offset: number, size: 1 | 2 | 4, value: number): void {
+    if (!this.legacy) return;
+    for (let i = 0; i < size; i++) {
+      const o = offset + i;
+      if (o < 6) this.config[o] = (value >>> (8 * i)) & 0xff;
+    }
+  }
+
+  /**
    * The header is 12 bytes with VIRTIO_F_VERSION_1 or mergeable buffers, 10 bytes for a legacy
    * driver without them (§5.1.6, legacy interface note).
    */

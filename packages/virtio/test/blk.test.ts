@@ -163,4 +163,18 @@ describe('virtio-blk', () => {
     await expect(disk(img.file, { readonly: true, writable: true })).rejects.toThrow(/cannot both be true/);
     await expect(disk('/nonexistent/disk.img')).rejects.toThrow(/disk image '\/nonexistent\/disk.img' does not exist/);
   });
+
+  it('works over the legacy virtio-mmio transport', async () => {
+    const img = makeImage();
+    const b = await board();
+    const { drv } = await attach<object, VirtioBlk>(b, 'blk0', virtioMmioBlk as never, { base: SLOT, irq: { controller: 'intc', line: 2 }, image: img.file, legacy: true }, { legacy: true });
+    expect(drv.r32(MmioReg.Version)).toBe(1);
+    drv.negotiate([VIRTIO_BLK_F_FLUSH]);
+    const q = drv.setupQueue(0, 8);
+    drv.driverOk();
+    const d: Disk = { b, drv, q, dev: undefined as never };
+    const r = request(d, VIRTIO_BLK_T_IN, 5, { inLen: 512 });
+    expect(r.status).toBe(VIRTIO_BLK_S_OK);
+    expect(r.data).toEqual(img.original.subarray(5 * 512, 6 * 512));
+  });
 });

@@ -326,4 +326,14 @@ describe('virtio-net', () => {
     expect(a.tx.takeUsed().length).toBe(1);
     expect(a.dev.stats.txDropped.value).toBe(1);
   });
+
+  it('lets a legacy driver set the MAC through config space, and ignores config writes otherwise', async () => {
+    const sim = new Simulation();
+    const modern = await nic(await board(sim, 'a'));
+    modern.b.machine.system.write(SLOT + 0x100, 1, 0x02);
+    expect(modern.drv.config(0, 1)).toBe(0x52);
+    const legacy = await nic(await board(sim, 'c'), { legacy: true, features: [VIRTIO_NET_F_STATUS] });
+    legacy.b.machine.system.write(SLOT + 0x100, 4, 0x03020102);
+    expect(legacy.dev.mac.startsWith('02:01:02:03')).toBe(true);
+  });
 });
