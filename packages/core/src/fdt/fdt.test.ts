@@ -200,6 +200,33 @@ describe('parseDtb', () => {
     expect(() => parseDtb(b.subarray(0, b.length - 4))).toThrow(/totalsize/);
   });
 
+  it('reads version 16 blobs (no size_dt_struct) and refuses incompatible versions', () => {
+    const t = aarch64Virt();
+    const b = writeDtb(t);
+    const v16 = b.slice();
+    const dv = new DataView(v16.buffer);
+    dv.setUint32(20, 16);
+    dv.setUint32(36, 0);
+    expect(fdtDiff(t, parseDtb(v16))).toBeUndefined();
+    const v15 = b.slice();
+    new DataView(v15.buffer).setUint32(20, 15);
+    expect(() => parseDtb(v15)).toThrow(/offset 0x14: version 15/);
+    const future = b.slice();
+    new DataView(future.buffer).setUint32(24, 18);
+    expect(() => parseDtb(future)).toThrow(/last_comp_version 18/);
+    // NOPs anywhere in the structure block are skipped.
+    const withNop = new Uint8Array(b.length + 4);
+    const offStruct = new DataView(b.buffer).getUint32(8);
+    withNop.set(b.subarray(0, offStruct));
+    new DataView(withNop.buffer).setUint32(offStruct, 4);
+    withNop.set(b.subarray(offStruct), offStruct + 4);
+    const hv = new DataView(withNop.buffer);
+    hv.setUint32(4, withNop.length);
+    hv.setUint32(12, hv.getUint32(12) + 4);
+    hv.setUint32(36, hv.getUint32(36) + 4);
+    expect(fdtDiff(t, parseDtb(withNop))).toBeUndefined();
+  });
+
   it('never throws anything but SimError on truncated or corrupted blobs (fuzz)', () => {
     const good = writeDtb(aarch64Virt(), { reserve: [[1, 2]] });
     let seed = 12345;
