@@ -91,6 +91,17 @@ describe('loadMachine', () => {
     expect(m.positionOf('/components/extra/size')).toEqual({ file: '<--set>', line: 1, column: 55 });
   });
 
+  it('--set indexes lists by number', async () => {
+    const registry = new PluginRegistry();
+    const m = await loadMachine(path.join(fixtures, 'good.yaml'), { registry, sets: ['components.dev1.lines.1=intc:9', 'components.dev1.windows.0.size=2MiB'] });
+    const dev1 = m.components.find((c) => c.name === 'dev1')!;
+    expect(dev1.options.lines).toEqual([{ controller: 'intc', line: 4 }, { controller: 'intc', line: 9 }]);
+    expect(dev1.options.windows).toEqual([{ base: 0x2000_0000, size: 2 << 20 }]);
+    await expect(loadMachine(path.join(fixtures, 'good.yaml'), { registry, sets: ['components.dev1.lines.x=intc:9'] })).rejects.toThrow(
+      "<--set>:1:25: /components/dev1/lines: --set components.dev1.lines.x: 'components.dev1.lines' is a list of 2 item(s); 'x' is not an index of it",
+    );
+  });
+
   it('rejects duplicate keys and keeps YAML 1.2 core scalars as text', async () => {
     const { parseYamlSource } = await import('../src/config/source.js');
     const p = parseYamlSource('a: on\nb: 0x10\nc: 0x8000_0000\nd: 010\n', 'x.yaml');

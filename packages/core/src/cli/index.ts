@@ -404,7 +404,8 @@ async function cmdValidate(args: ParsedArgs, io: CliIo): Promise<number> {
   // Building catches what only instantiation can see (overlapping regions, wiring).
   const { sim, machine } = await buildSimulation(config, registry);
   try {
-    io.out(`${path.relative(io.cwd, config.file) || config.file}: ok (machine '${config.name}', ${machine.componentNames.length} components)\n`);
+    const rel = path.relative(io.cwd, config.file);
+    io.out(`${rel === '' || rel.startsWith('..') ? config.file : rel}: ok (machine '${config.name}', ${machine.componentNames.length} components)\n`);
   } finally {
     sim.dispose();
   }

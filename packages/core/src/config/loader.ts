@@ -226,12 +226,21 @@ function mergeDeep(dst: Record<string, unknown>, src: Record<string, unknown>, a
 
 /** Put `value` (with positions relative to its own root) at `segments` of the layer. */
 function setAt(layer: Layer, segments: readonly string[], parsed: ParsedSource, where: SourcePos, shown: string): void {
-  let obj: Record<string, unknown> = layer.value;
+  // Lists are indexed by number (`windows.1.size`); an index one past the end appends.
+  let obj: Record<string, unknown> | unknown[] = layer.value;
   let p = '';
+  const slot = (container: Record<string, unknown> | unknown[], seg: string, upTo: number): string => {
+    if (!Array.isArray(container)) return seg;
+    const n = /^(0|[1-9][0-9]*)$/.test(seg) ? Number(seg) : NaN;
+    if (!(n <= container.length)) {
+      throw errAt(where, p, `${shown}: '${segments.slice(0, upTo).join('.')}' is a list of ${container.length} item(s); '${seg}' is not an index of it`);
+    }
+    return seg;
+  };
   for (let i = 0; i < segments.length - 1; i++) {
-    const seg = segments[i]!;
+    const seg = slot(obj, segments[i]!, i);
     p = childPath(p, seg);
-    let next = obj[seg];
+    let next = (obj as Record<string, unknown>)[seg];
     if (next === undefined) {
       if (p.startsWith('/components/') && i === 1) {
         const names = Object.keys((layer.value.components as Record<string, unknown> | undefined) ?? {});
@@ -239,16 +248,17 @@ function setAt(layer: Layer, segments: readonly string[], parsed: ParsedSource, 
         throw errAt(where, p, `${shown}: this machine has no component '${seg}'${close ? ` (did you mean '${close}'?)` : ''}`);
       }
       next = {};
-      obj[seg] = next;
+      (obj as Record<string, unknown>)[seg] = next;
       layer.positions.values.set(p, where);
     }
-    if (!isPlainObject(next)) throw errAt(where, p, `${shown}: cannot set a key inside '${segments.slice(0, i + 1).join('.')}', which is not a map`);
-    obj = next;
+    if (!isPlainObject(next) && !Array.isArray(next)) throw errAt(where, p, `${shown}: cannot set a key inside '${segments.slice(0, i + 1).join('.')}', which is not a map or a list`);
+    obj = next as Record<string, unknown> | unknown[];
   }
-  const last = segments[segments.length - 1]!;
+  const last = slot(obj, segments[segments.length - 1]!, segments.length - 1);
   const full = childPath(p, last);
-  if (obj[last] !== undefined) layer.positions.dropBelow(full, obj[last]);
-  obj[last] = parsed.value;
+  const target = obj as Record<string, unknown>;
+  if (target[last] !== undefined) layer.positions.dropBelow(full, target[last]);
+  target[last] = parsed.value;
   // Re-root the parsed value's positions under `full`.
   for (const [k, v] of parsed.positions.values) layer.positions.values.set(full + k, v);
   for (const [k, v] of parsed.positions.keys) layer.positions.keys.set(full + k, v);
