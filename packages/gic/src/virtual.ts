@@ -197,6 +197,8 @@ export class VirtualCpuInterface {
 
   /** ICV_IAR / GICV_IAR: acknowledge the highest pending virtual interrupt of `groups`. */
   acknowledge(groups: number, reportOtherGroup: boolean): number {
+    // Nothing can be acknowledged while the virtual CPU interface is disabled (GICH_HCR.En / ICH_HCR_EL2.En).
+    if ((this.hcr & HCR_EN) === 0) return SPURIOUS;
     const n = this.hppiLr();
     if (n < 0) return SPURIOUS;
     const g = this.group[n]!;

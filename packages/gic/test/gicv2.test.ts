@@ -265,6 +265,7 @@ describe('GICv2 virtualization extensions', () => {
     r.wr(V + 0x000, 1, 1);
     r.wr(V + 0x004, 0xf8, 1);
     expect(r.cluster.level(1, 'virq')).toBe(false); // GICH_HCR.En = 0
+    expect(r.rd(V + 0x00c, 1)).toBe(1023);
     r.wr(H + 0x000, 1, 1);
     expect(r.cluster.level(1, 'virq')).toBe(true);
     expect(r.cluster.level(0, 'virq')).toBe(false);
