@@ -80,6 +80,8 @@ export class ConsoleWatch {
   }
 }
 
+const MAX_SLICE_NS = 10_000_000;
+
 export async function runLoop(sim: Simulation, opts: RunLoopOptions = {}): Promise<RunResult> {
   const watch = new ConsoleWatch(opts.until, () => {
     sim.scheduler.stop({ reason: 'until', exitCode: 0, message: `console output matched ${String(opts.until)}` });
@@ -98,7 +100,9 @@ export async function runLoop(sim: Simulation, opts: RunLoopOptions = {}): Promi
     if (done !== undefined) return { stop: done, wallMs: t1 - start, lastLine: watch.lastLine() };
     // Aim each slice at `sliceMs` of wall time.
     const dt = t1 - t0;
-    if (dt < sliceMs / 2) sliceNs = Math.min(sliceNs * 2, 1e12);
+    // Capped at 10 ms of virtual time: after an idle stretch (cheap time jumps) a CPU
+    // waking up must not face a slice that takes minutes of wall time to finish.
+    if (dt < sliceMs / 2) sliceNs = Math.min(sliceNs * 2, MAX_SLICE_NS);
     else if (dt > sliceMs * 2) sliceNs = Math.max(Math.floor(sliceNs / 2), 1_000);
     if (opts.timeoutS !== undefined && t1 - start >= opts.timeoutS * 1000) {
       const s = { reason: 'timeout' as const, exitCode: 124, message: `timeout after ${opts.timeoutS} s: ${formatNs(sim.scheduler.now())} of virtual time simulated` };
