@@ -68,6 +68,8 @@ export class NetworkSwitch {
   private readonly cFlooded: Counter;
   private readonly cForwarded: Counter;
   private readonly cDropped: Counter;
+  /** Capture of every frame entering the switch, from any port. */
+  private captureAll: PcapWriter | undefined;
 
   private constructor(
     readonly name: string,
@@ -101,6 +103,25 @@ export class NetworkSwitch {
       throw new SimError(`switch '${name}' already has a latency of ${sw.latency} ns; another link asks for ${latency} ns`, 'give the latency on one link only, or the same value on every link');
     }
     return sw;
+  }
+
+  /**
+   * Configure a switch before NICs join it (a machine file's link section, an embedder):
+   * its latency, and a capture of every frame that enters it from any port.
+   */
+  static define(scheduler: Scheduler, events: EventBus, name: string, opts: { latency?: number; pcap?: PcapWriter } = {}): NetworkSwitch {
+    const sw = NetworkSwitch.get(scheduler, events, name, opts.latency);
+    if (opts.pcap !== undefined) {
+      sw.captureAll?.close();
+      sw.captureAll = opts.pcap;
+    }
+    return sw;
+  }
+
+  /** Stop the switch-wide capture (closing its file). */
+  closeCapture(): void {
+    this.captureAll?.close();
+    this.captureAll = undefined;
   }
 
   /** Delivery latency in ns of virtual time. */
@@ -140,6 +161,7 @@ export class NetworkSwitch {
     }
     const t = this.scheduler.now();
     from.tap?.write(t, frame);
+    this.captureAll?.write(t, frame);
     // Learn the source (a multicast source address is invalid and never learned).
     if ((frame[6]! & 1) === 0) this.macTable.set(macKey(frame, 6), from);
     const copy = frame.slice();

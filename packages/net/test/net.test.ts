@@ -156,6 +156,28 @@ describe('pcap backend', () => {
   });
 });
 
+describe('switch-wide capture', () => {
+  it('records every frame entering the switch from any port, once', () => {
+    const s = new Scheduler();
+    const ev = new EventBus(() => s.now());
+    const file = tmp('lan.pcap');
+    NetworkSwitch.define(s, ev, 'lan', { latency: 100, pcap: new PcapWriter(file) });
+    const a = openNetBackend(env('a', s, ev), { backend: 'switch', switch: 'lan' }, { receive: () => {} });
+    const b = openNetBackend(env('b', s, ev), { backend: 'switch', switch: 'lan' }, { receive: () => {} });
+    openNetBackend(env('c', s, ev), { backend: 'switch', switch: 'lan' }, { receive: () => {} });
+    a.send(frame(BCAST, mac(1), 'who'));
+    s.advance(1000);
+    b.send(frame(mac(1), mac(2), 'me'));
+    s.advance(2000);
+    const sw = NetworkSwitch.get(s, ev, 'lan');
+    expect(sw.latency).toBe(100);
+    sw.closeCapture();
+    const p = parsePcap(new Uint8Array(fs.readFileSync(file)));
+    expect(p.records.map((r) => new TextDecoder().decode(r.data.subarray(14)))).toEqual(['who', 'me']);
+    expect(p.records.map((r) => r.us)).toEqual([0, 1]);
+  });
+});
+
 describe('socket backend', () => {
   it('links two endpoints over loopback UDP, delivering from a scheduler event', async () => {
     const s = new Scheduler();
