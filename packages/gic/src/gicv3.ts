@@ -47,8 +47,12 @@ export interface GicV3Options {
   redistStride?: number;
 }
 
-/** GICD_IIDR / GICR_IIDR: Arm as implementer (0x43b), product 0x03 (IHI 0069H §12.9.16). */
-export const GICV3_IIDR = 0x0300043b;
+/**
+ * GICD_IIDR / GICR_IIDR / GITS_IIDR: Arm as implementer (0x43b), product, variant and revision
+ * 0 (IHI 0069H §12.9.16), as QEMU reports, so that no implementation erratum workaround in
+ * guest drivers matches.
+ */
+export const GICV3_IIDR = 0x0000043b;
 
 const HCR_TC = 1 << 10;
 const HCR_TALL0 = 1 << 11;

@@ -27,7 +27,7 @@
 import type { AddressSpace, MmioAccess, MmioDevice } from '@tessera/core';
 import { LPI_BASE } from './gic-core.js';
 import { peripheralId, type GicErrorReporter } from './gicv2.js';
-import type { GicV3 } from './gicv3.js';
+import { GICV3_IIDR, type GicV3 } from './gicv3.js';
 
 export const GITS_CMD = {
   MOVI: 0x01,
@@ -116,7 +116,7 @@ export class Its {
         // Enabled [0]; Quiescent [31]: commands run synchronously, so always quiescent.
         return ((this.enabled ? 1 : 0) | (1 << 31)) >>> 0;
       case 0x0004:
-        return 0x0300043b;
+        return GICV3_IIDR;
       case 0x0008:
         // Physical [0], ITT_entry_size - 1 [7:4], ID_bits - 1 [12:8], Devbits - 1 [17:13] (IHI 0069H §12.19.11).
         return (1 | ((ENTRY - 1) << 4) | ((EVENT_BITS - 1) << 8) | ((DEVICE_BITS - 1) << 13)) >>> 0;
