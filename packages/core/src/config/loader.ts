@@ -388,7 +388,8 @@ export async function loadBody(body: Record<string, unknown>, positions: Positio
     boot,
     ...(typeof body.smp === 'string' ? { smp: body.smp } : {}),
     ...(typeof body.memory === 'string' ? { memory: body.memory } : {}),
-    positionOf: (p: string) => positions.valueAt(p),
+    // Paths are relative to the body (a multi-machine file's bodies live under /machines/NAME).
+    positionOf: (p: string) => positions.valueAt(prefix + p),
   };
   return config;
 }
