@@ -191,7 +191,8 @@ function pickError(errors: readonly ErrorObject[]): ErrorObject {
   const alternatives = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
   const kept = errors.filter((e) => {
     if (e.keyword === 'oneOf' || e.keyword === 'anyOf') return true;
-    return !alternatives.some((a) => e.instancePath === a.instancePath && e.schemaPath.startsWith(a.schemaPath.slice(0, a.schemaPath.lastIndexOf('/') + 1) + a.keyword + '/') && !(e.keyword === 'x-tessera' && isAnnotated(a.parentSchema) && e.schemaPath === a.schemaPath.slice(0, a.schemaPath.lastIndexOf('/') + 1) + 'x-tessera'));
+    // `#/properties/p/oneOf/1/type` is a branch error of `#/properties/p/oneOf`.
+    return !alternatives.some((a) => e.instancePath === a.instancePath && e.schemaPath.startsWith(a.schemaPath + '/'));
   });
   const list = kept.length > 0 ? kept : errors;
   return (
