@@ -347,24 +347,24 @@ export function fastRound32(env: FloatEnv, x: number): number | undefined {
 // ---------------------------------------------------------------------------------------------
 // Integers
 
-/** Round a finite double to an integral double in rm (|x| < 2^52 or already integral). */
+/** Round a finite double to an integral double in rm (the sign of a zero result is not meaningful). */
 export function roundIntegral(x: number, rm: number): number {
-  const fl = Math.floor(x);
-  if (fl === x) return x;
+  const t = Math.trunc(x);
+  // |x - trunc(x)| is exact: for |x| >= 1 it only drops leading bits, for |x| < 1 it is |x|.
+  // (x - floor(x) is not: -0.49999999999999994 + 1 needs 54 bits.)
+  const d = Math.abs(x - t);
+  if (d === 0) return t;
+  const away = x < 0 ? t - 1 : t + 1;
   switch (rm) {
     case RTZ:
-      return x < 0 ? fl + 1 : fl;
+      return t;
     case RDN:
-      return fl;
+      return x < 0 ? away : t;
     case RUP:
-      return fl + 1;
-    case RMM: {
-      const d = x - fl;
-      return d > 0.5 || (d === 0.5 && x > 0) ? fl + 1 : fl;
-    }
-    default: {
-      const d = x - fl;
-      return d > 0.5 || (d === 0.5 && fl % 2 !== 0) ? fl + 1 : fl;
-    }
+      return x > 0 ? away : t;
+    case RMM:
+      return d >= 0.5 ? away : t;
+    default:
+      return d > 0.5 || (d === 0.5 && t % 2 !== 0) ? away : t;
   }
 }

@@ -230,6 +230,12 @@ describe('integer conversion and round to integral', () => {
         expect(e2.flags).toBe(Number.isInteger(x) || Math.abs(x) >= 2 ** 24 ? 0 : FLAG_NX);
       });
     }
+    // x - floor(x) is inexact here (-0.49999999999999994 + 1 needs 54 bits)
+    const justUnderHalf = 0xbfdfffffffffffffn;
+    expect(sf.f64_roundToInt(rv(), justUnderHalf, sf.RMM, false)).toBe(0x8000000000000000n);
+    expect(sf.f64_roundToInt(rv(), justUnderHalf, sf.RDN, false)).toBe(b64(-1));
+    expect(sf.f64_to_i32(rv(), justUnderHalf, sf.RMM)).toBe(0);
+    expect(sf.f64_to_i64(rv(), justUnderHalf, sf.RNE)).toBe(0n);
     const e = rv();
     expect(sf.f32_roundToInt(e, SNAN_A, sf.RNE, false)).toBe(0x7fc00000);
     expect(e.flags).toBe(FLAG_NV);
