@@ -465,7 +465,7 @@ export class GicV2 {
         // PRIbits [31:29], PREbits [28:26], ListRegs [5:0] (IHI 0048B §5.3.2).
         return ((4 << 29) | (4 << 26) | (this.nLrs - 1)) >>> 0;
       case 0x08:
-        return v.vmcr & 0xf87c021f;
+        return v.vmcr & 0xf8fc021f;
       case 0x10:
         return v.misr();
       case 0x20:
@@ -490,7 +490,7 @@ export class GicV2 {
         v.hcr = value & 0xf80000ff;
         break;
       case 0x08:
-        v.vmcr = value & 0xf87c021f;
+        v.vmcr = value & 0xf8fc021f;
         break;
       case 0xf0:
         v.apr0 = value >>> 0;
