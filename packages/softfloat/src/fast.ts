@@ -88,6 +88,7 @@ function roundNear(env: FloatEnv, r: number, err: number): number {
   env.flags |= FLAG_NX;
   switch (env.rm) {
     case RNE: {
+      // (When r came straight from one double operation it is RN(v) already: see roundedNear.)
       const n = neighbour(r, err);
       if (2 * err !== n - r) return r;
       // Tie: the even significand (lowest significand bit clear).
@@ -108,6 +109,16 @@ function roundNear(env: FloatEnv, r: number, err: number): number {
     default:
       return r;
   }
+}
+
+/** As roundNear, for r = RN(v) computed by the hardware (add, mul): RNE needs no tie check. */
+function roundedNear(env: FloatEnv, r: number, err: number): number {
+  if (err === 0) return r;
+  if (env.rm === RNE) {
+    env.flags |= FLAG_NX;
+    return r;
+  }
+  return roundNear(env, r, err);
 }
 
 function isSafe(r: number): boolean {
@@ -140,7 +151,7 @@ export function fastAdd64(env: FloatEnv, x: number, y: number): number | undefin
   if (!isSafe(s)) return undefined;
   const bb = s - x;
   const err = (x - (s - bb)) + (y - bb);
-  return roundNear(env, s, err);
+  return roundedNear(env, s, err);
 }
 
 export function fastMul64(env: FloatEnv, x: number, y: number): number | undefined {
@@ -150,7 +161,7 @@ export function fastMul64(env: FloatEnv, x: number, y: number): number | undefin
   const p = x * y;
   const ap = Math.abs(p);
   if (!(ap >= PROD_MIN && ap < SAFE_HI)) return undefined;
-  return roundNear(env, p, twoProductErr(x, y, p));
+  return roundedNear(env, p, twoProductErr(x, y, p));
 }
 
 export function fastDiv64(env: FloatEnv, x: number, y: number): number | undefined {
@@ -251,10 +262,17 @@ function next32(f: number, dir: number): number {
  * only its sign and whether it is zero are used, except that a zero e with s at a binary32
  * midpoint is an exact tie).
  */
-function round32(env: FloatEnv, s: number, e: number): number {
+function round32(env: FloatEnv, s: number, e: number, innocuous: boolean): number {
   const f = Math.fround(s);
+  if (f === s && e === 0) return f32ToBits(f);
+  // Rounding RN64(v) to binary32 in RNE equals RN32(v) for +, -, *, / and sqrt, whose exact results
+  // cannot sit within 2^-53 relatively of a binary32 midpoint without being on it (double rounding
+  // is innocuous when 53 >= 2*24 + 2; Figueroa, "When is double rounding innocuous?", 1995).
+  if (innocuous && env.rm === RNE) {
+    env.flags |= FLAG_NX;
+    return f32ToBits(f);
+  }
   if (f === s) {
-    if (e === 0) return f32ToBits(f);
     env.flags |= FLAG_NX;
     switch (env.rm) {
       case RTZ:
@@ -299,14 +317,14 @@ export function fastAdd32(env: FloatEnv, x: number, y: number): number | undefin
   const s = x + y;
   if (!safe32(s)) return undefined;
   const bb = s - x;
-  return round32(env, s, (x - (s - bb)) + (y - bb));
+  return round32(env, s, (x - (s - bb)) + (y - bb), true);
 }
 
 export function fastMul32(env: FloatEnv, x: number, y: number): number | undefined {
   if (!isNormal32(x) || !isNormal32(y)) return undefined;
   const s = x * y; // exact: 24 + 24 significant bits
   if (!safe32(s)) return undefined;
-  return round32(env, s, 0);
+  return round32(env, s, 0, true);
 }
 
 export function fastDiv32(env: FloatEnv, x: number, y: number): number | undefined {
@@ -316,8 +334,8 @@ export function fastDiv32(env: FloatEnv, x: number, y: number): number | undefin
   const ph = q * y;
   const pl = twoProductErr(q, y, ph);
   const d = x - ph;
-  if (d === pl) return round32(env, q, 0);
-  return round32(env, q, (d - pl > 0) === (y > 0) ? 1 : -1);
+  if (d === pl) return round32(env, q, 0, true);
+  return round32(env, q, (d - pl > 0) === (y > 0) ? 1 : -1, true);
 }
 
 export function fastSqrt32(env: FloatEnv, x: number): number | undefined {
@@ -326,7 +344,7 @@ export function fastSqrt32(env: FloatEnv, x: number): number | undefined {
   const ph = r * r;
   const pl = twoProductErr(r, r, ph);
   const d = x - ph;
-  return round32(env, r, d === pl ? 0 : d - pl > 0 ? 1 : -1);
+  return round32(env, r, d === pl ? 0 : d - pl > 0 ? 1 : -1, true);
 }
 
 export function fastFma32(env: FloatEnv, x: number, y: number, z: number): number | undefined {
@@ -335,13 +353,14 @@ export function fastFma32(env: FloatEnv, x: number, y: number, z: number): numbe
   const s = p + z;
   if (!safe32(s)) return undefined;
   const bb = s - p;
-  return round32(env, s, (p - (s - bb)) + (z - bb));
+  // The sum p + z can land near a binary32 midpoint: the full rounding below is needed.
+  return round32(env, s, (p - (s - bb)) + (z - bb), false);
 }
 
 /** Round an exactly known double (binary32 conversions of f64 and of integers). */
 export function fastRound32(env: FloatEnv, x: number): number | undefined {
   if (!safe32(x)) return undefined;
-  return round32(env, x, 0);
+  return round32(env, x, 0, true);
 }
 
 // ---------------------------------------------------------------------------------------------
