@@ -22,6 +22,11 @@ export interface NetLink {
   send(frame: Uint8Array): void;
   /** Detach from the backend (close files and sockets). */
   close(): void;
+  /**
+   * Settles when the backend is usable (a socket bound); rejects with a SimError saying what
+   * went wrong (a port in use). Absent when the backend is ready at once.
+   */
+  readonly ready?: Promise<void>;
 }
 
 /** What a backend needs from the simulation. */

@@ -90,7 +90,7 @@ export const virtioMmioNet = defineComponent<NetOptions>({
     'mrg-rxbuf': { type: 'boolean', description: 'offer VIRTIO_NET_F_MRG_RXBUF (default true)' },
     csum: { type: 'boolean', description: 'offer VIRTIO_NET_F_CSUM, transmit checksum offload (default true)' },
   }),
-  create(ctx, o) {
+  async create(ctx, o) {
     let mac: Uint8Array;
     if (o.mac !== undefined) {
       const m = parseMac(o.mac);
@@ -105,11 +105,21 @@ export const virtioMmioNet = defineComponent<NetOptions>({
       checksumOffload: o.csum ?? true,
       queueSize: o['queue-size'] ?? 256,
     });
-    dev.link = openNetBackend(
+    const link = openNetBackend(
       { name: `${ctx.machine.name}/${ctx.name}`, scheduler: ctx.scheduler, events: ctx.events, resolvePath: (p) => ctx.resolvePath(p) },
       o.network ?? { backend: 'none' },
       dev,
     );
+    dev.link = link;
+    // A socket that cannot be bound is a configuration error, reported before the run starts.
+    if (link.ready !== undefined) {
+      try {
+        await link.ready;
+      } catch (e) {
+        link.close();
+        throw e;
+      }
+    }
     return mount(ctx, o, dev, () => dev.link?.close());
   },
 });

@@ -50,6 +50,18 @@ describe('virtio-net on the socket backend', () => {
     }
   });
 
+  it('reports a UDP port that is already in use when the NIC is created', async () => {
+    const port = 31000 + (process.pid % 20000);
+    const sim = new Simulation();
+    const a = await nic(sim, 'a', { backend: 'socket', port, peer: port + 1 });
+    const b = await board(sim, 'b');
+    await expect(b.machine.add('net0', virtioMmioNet as never, { base: SLOT, irq: { controller: 'intc', line: 1 }, network: { backend: 'socket', port, peer: port + 2 } } as never)).rejects.toThrow(
+      /cannot bind UDP 127\.0\.0\.1:\d+/,
+    );
+    expect(a.device.link).toBeDefined();
+    sim.dispose();
+  });
+
   it('gives identical pcap files for identical runs (virtual-time stamps)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-det-'));
     const run = async (file: string) => {
