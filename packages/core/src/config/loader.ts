@@ -351,7 +351,7 @@ export async function loadBody(body: Record<string, unknown>, positions: Positio
     } catch (e) {
       if (!(e instanceof SimError)) throw e;
       const p = `${prefix}/plugins/${i}`;
-      throw errAt(positions.valueAt(p), p, e.message, e.hint);
+      throw errAt(positions.valueAt(p), p, e.message.replace(/\s*\n\s*/g, ' '), e.hint);
     }
   }
 

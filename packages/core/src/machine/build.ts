@@ -66,8 +66,10 @@ export async function buildSimulation(
       await machine.add(c.name, resolved.type, c.options, resolved.typeName);
     } catch (e) {
       if (e instanceof ConfigError || !(e instanceof SimError)) throw e;
-      const at = locate(config, c, e.message);
-      const err = new ConfigError(at.pos.file, at.pos.line, at.pos.column, at.path, e.message);
+      // One line per error, whatever the plugin wrote.
+      const message = e.message.replace(/\s*\n\s*/g, ' ');
+      const at = locate(config, c, message);
+      const err = new ConfigError(at.pos.file, at.pos.line, at.pos.column, at.path, message);
       if (e.hint !== undefined) Object.defineProperty(err, 'hint', { value: e.hint, enumerable: true });
       throw err;
     }
