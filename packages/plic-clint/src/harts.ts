@@ -11,12 +11,15 @@ interface ClusterInfo {
   readonly count?: number;
   hartId?(index: number): number;
   readonly hartIds?: readonly number[];
+  readonly harts?: readonly unknown[];
+  intcNode?(dt: DeviceTreeContext, index: number): FdtNode | undefined;
 }
 
 /** Number of harts in `cluster` (its `count`, else the `<i>:msip` inputs it has). */
 export function hartCount(cluster: unknown, name: string, probe = 'msip'): number {
   const info = cluster as ClusterInfo;
   if (typeof info?.count === 'number') return info.count;
+  if (Array.isArray(info?.harts)) return info.harts.length;
   if (!isIrqTarget(cluster)) throw new SimError(`'${name}' is not a CPU cluster (it has no interrupt inputs)`);
   let n = 0;
   while (n < 4096 && cluster.irqInput(`${n}:${probe}`) !== undefined) n++;
@@ -34,6 +37,8 @@ export function hartId(cluster: unknown, index: number): number {
 
 /** The per-hart interrupt-controller node (`riscv,cpu-intc`) in the tree, or undefined. */
 export function hartIntc(dt: DeviceTreeContext, cluster: unknown, index: number): FdtNode | undefined {
+  const info = cluster as ClusterInfo;
+  if (typeof info?.intcNode === 'function') return info.intcNode(dt, index);
   const id = hartId(cluster, index);
   const cpu = dt.root.children.find((c) => c.name === 'cpus')?.children.find((c) => c.name === `cpu@${id.toString(16)}` || c.name === `cpu@${id}`);
   return cpu?.children.find((c) => c.name === 'interrupt-controller' || c.name.startsWith('interrupt-controller'));
