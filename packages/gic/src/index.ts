@@ -13,6 +13,6 @@ export { GicV2, MAINTENANCE_INTID, GICD_IIDR_GIC400, GICC_IIDR_GIC400, type GicV
 export { GicV3, GicV3CpuInterface, GICV3_IIDR, type GicV3Options, type GicV3Signals } from './gicv3.js';
 export { Its, GITS_CMD, GITS_TRANSLATER, GITS_SIZE, type ItsCommandError } from './its.js';
 export { GicV2m, V2M_MSI_TYPER, V2M_MSI_SETSPI_NS, V2M_FRAME_SIZE } from './gicv2m.js';
-export { gicPlugin, parseGicLine, type GicV2Api, type GicV3ComponentApi } from './plugin.js';
+export { gicPlugin, parseGicLine, type GicV2Api, type GicV3ComponentApi, type GicV2mApi } from './plugin.js';
 
 export default gicPlugin;

@@ -28,8 +28,17 @@ import {
 } from './cpu-interface.js';
 import { GicV2, MAINTENANCE_INTID, type GicErrorReporter } from './gicv2.js';
 import { GicV3 } from './gicv3.js';
-import { Its, GITS_SIZE } from './its.js';
-import { GicV2m, V2M_FRAME_SIZE } from './gicv2m.js';
+import { Its, GITS_SIZE, GITS_TRANSLATER } from './its.js';
+import { GicV2m, V2M_FRAME_SIZE, V2M_MSI_SETSPI_NS } from './gicv2m.js';
+
+/** The API of a `gicv2m` component. */
+export interface GicV2mApi {
+  readonly v2m: GicV2m;
+  /** Physical address of MSI_SETSPI_NS: an MSI writes its SPI number there. */
+  readonly msiDoorbell: number;
+  readonly spiBase: number;
+  readonly spiCount: number;
+}
 
 /** Register frame sizes mapped and written to the device tree. */
 export const GICD_V2_SIZE = 0x1000;
@@ -290,6 +299,8 @@ interface GicV3Options {
 export interface GicV3ComponentApi extends GicV3Api {
   readonly gic: GicV3;
   readonly its: Its | undefined;
+  /** Physical address of GITS_TRANSLATER (the MSI doorbell), if there is an ITS. */
+  readonly msiDoorbell: number | undefined;
   /** The ITS device-tree node (`msi-parent` target), once the GIC node exists. */
   msiController(dt: { nodeOf(component: string): FdtNode | undefined }): FdtNode | undefined;
 }
@@ -360,6 +371,7 @@ const gicv3 = defineComponent<GicV3Options>({
       get its(): Its | undefined {
         return its;
       },
+      msiDoorbell: o.its !== undefined ? o.its.base + GITS_TRANSLATER : undefined,
       cpuInterface(i: number): GicCpuInterface {
         const c = need().cpuInterfaces[i];
         if (c === undefined) throw new SimError(`'${ctx.name}' has no CPU interface ${i}`);
@@ -450,7 +462,7 @@ const gicv2m = defineComponent<GicV2mOptions>({
     v2m.onError = errorReporter(ctx);
     ctx.system.addMmio(ctx.name, o.base, V2M_FRAME_SIZE, v2m.device);
     return {
-      api: { v2m },
+      api: { v2m, msiDoorbell: o.base + V2M_MSI_SETSPI_NS, spiBase: base, spiCount: count } satisfies GicV2mApi,
       deviceTree(dt) {
         const parent = dt.nodeOf(o.gic);
         if (parent === undefined) throw new SimError(`device tree: '${ctx.name}' needs the node of '${o.gic}', which put none in the tree`);

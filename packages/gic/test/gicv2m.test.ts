@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import gicPlugin, { type GicV2Api } from '../src/index.js';
+import gicPlugin, { type GicV2Api, type GicV2mApi } from '../src/index.js';
 import { rig } from './helpers.js';
 
 const D = 0x0800_0000;
@@ -17,6 +17,7 @@ describe('GICv2m', () => {
   it('reports its SPI range and raises an edge SPI per MSI_SETSPI_NS write', async () => {
     const r = await v2m();
     expect(r.rd(M + 0x008)).toBe((80 << 16) | 64);
+    expect(r.machine.api<GicV2mApi>('v2m')!.msiDoorbell).toBe(M + 0x40);
     r.wr(D, 1);
     r.wr(C, 1);
     r.wr(C + 4, 0xff);

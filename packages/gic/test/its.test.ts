@@ -187,6 +187,7 @@ describe('GICv3 ITS', () => {
     expect(its.getStrings('compatible')).toEqual(['arm,gic-v3-its']);
     expect(its.props.has('msi-controller')).toBe(true);
     expect(its.getCells('#msi-cells')).toEqual([1]);
+    expect(r.gic.msiDoorbell).toBe(ITS + 0x10040);
     expect(r.gic.msiController({ nodeOf: () => n })).toBe(its);
     expect(r.gic.dtInterruptCells('ppi:1:27')).toEqual([1, 11, 4]);
   });
