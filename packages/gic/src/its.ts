@@ -16,8 +16,9 @@
  *    V [63], target processor number [15:0] (GITS_TYPER.PTA = 0).
  *  - ITT (per device, 8-byte entries indexed by EventID; GITS_TYPER.ITT_entry_size = 8):
  *    V [63], ICID [47:32], pINTID [31:0].
- * Two-level tables are not implemented (GITS_BASER<n>.Indirect is RAZ/WI), which software
- * discovers by reading the bit back.
+ * The device table may be two-level (GITS_BASER0.Indirect = 1, IHI 0069H §5.2.1): level 1
+ * holds 8-byte entries V [63], level-2 page address [51:12]; each 4 KiB level-2 page holds
+ * 512 device entries. The collection table is flat (its Indirect bit is RAZ/WI).
  *
  * Commands that find bad arguments (an unmapped DeviceID, an EventID beyond the device's
  * size, a pINTID outside the LPI range, a table entry outside RAM) are ignored, recorded
@@ -184,9 +185,10 @@ export class Its {
       if (n >= 2) return; // unimplemented tables: RAZ/WI
       if ((off & 4) === 0) this.baserLo[n] = value & 0xfffff3ff; // Page_Size [9:8] must be 4K here
       else {
-        // Indirect [62] RAZ/WI; Type [58:56] and Entry_Size [52:48] read-only.
+        // Type [58:56] and Entry_Size [52:48] are read-only; Indirect [62] only for devices.
         const ro = this.baserHi[n]! & 0x071f0000;
-        this.baserHi[n] = ((value & 0xb8e0ffff) | ro) >>> 0;
+        const mask = n === 0 ? 0xf8e0ffff : 0xb8e0ffff;
+        this.baserHi[n] = ((value & mask) | ro) >>> 0;
       }
       return;
     }
@@ -330,22 +332,46 @@ export class Its {
     return (((this.baserLo[n]! & 0xff) + 1) * 4096) / ENTRY;
   }
 
-  private writeTable(n: number, index: number, entry: bigint, fail: (m: string) => void): void {
-    if ((this.baserHi[n]! & 0x80000000) === 0) return fail(`GITS_BASER${n} is not valid`);
-    if (index >= this.tableEntries(n)) return fail(`index ${index} beyond the ${n === 0 ? 'device' : 'collection'} table`);
-    this.writeMem(this.tableBase(n) + index * ENTRY, entry, fail);
-  }
-
-  private readTable(n: number, index: number, fail: (m: string) => void): bigint | undefined {
+  /**
+   * Address of entry `index` of table `n`, following the level-1 table when GITS_BASER<n>
+   * is Indirect; undefined (after `fail`) if the entry has no backing.
+   */
+  private entryAddress(n: number, index: number, fail: (m: string) => void): number | undefined {
+    const what = n === 0 ? 'device' : 'collection';
     if ((this.baserHi[n]! & 0x80000000) === 0) {
       fail(`GITS_BASER${n} is not valid`);
       return undefined;
     }
-    if (index >= this.tableEntries(n)) {
-      fail(`index ${index} beyond the ${n === 0 ? 'device' : 'collection'} table`);
+    if ((this.baserHi[n]! & 0x40000000) === 0) {
+      if (index >= this.tableEntries(n)) {
+        fail(`index ${index} beyond the ${what} table`);
+        return undefined;
+      }
+      return this.tableBase(n) + index * ENTRY;
+    }
+    const perPage = 4096 / ENTRY;
+    const l1 = Math.floor(index / perPage);
+    if (l1 >= this.tableEntries(n)) {
+      fail(`index ${index} beyond the two-level ${what} table`);
       return undefined;
     }
-    return this.readMem(this.tableBase(n) + index * ENTRY, fail);
+    const e = this.readMem(this.tableBase(n) + l1 * 8, fail);
+    if (e === undefined) return undefined;
+    if ((e >> 63n) === 0n) {
+      fail(`level-1 entry ${l1} of the ${what} table is not valid`);
+      return undefined;
+    }
+    return Number(e & 0x000ffffffffff000n) + (index % perPage) * ENTRY;
+  }
+
+  private writeTable(n: number, index: number, entry: bigint, fail: (m: string) => void): void {
+    const addr = this.entryAddress(n, index, fail);
+    if (addr !== undefined) this.writeMem(addr, entry, fail);
+  }
+
+  private readTable(n: number, index: number, fail: (m: string) => void): bigint | undefined {
+    const addr = this.entryAddress(n, index, fail);
+    return addr === undefined ? undefined : this.readMem(addr, fail);
   }
 
   private readMem(addr: number, fail: (m: string) => void): bigint | undefined {

@@ -77,7 +77,7 @@ const MOVI = (dev: number, ev: number, icid: number) => [b(GITS_CMD.MOVI) | (b(d
 const SYNC = (rd: number) => [b(GITS_CMD.SYNC), 0n, b(rd) << 16n];
 
 describe('GICv3 ITS', () => {
-  it('identifies itself and keeps GITS_BASER Type/Entry_Size read-only, Indirect RAZ', async () => {
+  it('identifies itself and keeps GITS_BASER Type/Entry_Size read-only, Indirect only for devices', async () => {
     const r = await itsRig();
     const typer = r.rd(ITS + 0x8);
     expect(typer & 1).toBe(1);
@@ -87,7 +87,10 @@ describe('GICv3 ITS', () => {
     expect((r.rd(ITS + 0x10c) >>> 24) & 7).toBe(4);
     r.wr(ITS + 0x104, 0xffffffff);
     expect((r.rd(ITS + 0x104) >>> 24) & 7).toBe(1);
-    expect((r.rd(ITS + 0x104) >>> 30) & 1).toBe(0);
+    expect((r.rd(ITS + 0x104) >>> 30) & 1).toBe(1);
+    r.wr(ITS + 0x10c, 0xffffffff);
+    expect((r.rd(ITS + 0x10c) >>> 30) & 1).toBe(0);
+    expect((r.rd(ITS + 0x10c) >>> 16) & 0x1f).toBe(7);
     expect((r.rd(ITS + 0xffe8) >> 4) & 0xf).toBe(3);
   });
 
@@ -142,6 +145,23 @@ describe('GICv3 ITS', () => {
     expect(r.cluster.level(0, 'irq') || r.cluster.level(1, 'irq')).toBe(false);
     expect(r.gic.its!.commandErrors.length).toBe(1);
     expect(r.gic.its!.commandErrors[0]!.message).toMatch(/not mapped/);
+  });
+
+  it('walks a two-level device table', async () => {
+    const r = await itsRig();
+    const L1 = RAM + 0x80000;
+    const L2 = RAM + 0x81000;
+    r.wr(ITS + 0x100, L1 | 0); // one page of level-1 entries
+    r.wr(ITS + 0x104, (r.rd(ITS + 0x104) & 0x071f0000) | (1 << 31) | (1 << 30));
+    r.cmd(MAPC(0, 1), MAPD(600, 4, ITT)); // level-1 entry 1 is not valid yet
+    expect(r.gic.its!.commandErrors.at(-1)!.message).toMatch(/level-1 entry 1/);
+    r.machine.system.write64(L1 + 8, (1n << 63n) | BigInt(L2));
+    r.cmd(MAPD(600, 4, ITT), MAPTI(600, 3, 8195, 0));
+    expect(r.gic.its!.commandErrors.length).toBe(1);
+    expect(r.machine.system.read64(L2 + (600 - 512) * 8) >> 63n).toBe(1n);
+    r.machine.system.setMaster('dev600', 600);
+    r.machine.system.write(ITS + 0x10040, 4, 3);
+    expect(r.iar(1)).toBe(8195);
   });
 
   it('records malformed commands and carries on', async () => {
