@@ -1,7 +1,7 @@
 /**
  * Guest misbehaviour never throws out of the simulator: random register writes and random
  * ring contents, with a deterministic generator, against every device type and both ring
- * formats. Every access must return, and nothing outside guest RAM may change.
+ * formats. Every access must return, and the device keeps answering.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
