@@ -43,6 +43,24 @@ function measure(name, fn, ms = 400) {
   return { bench: name, metric: 'throughput', value: +(ops / (t - t0) / 1000).toFixed(2), unit: 'M ops/s' };
 }
 
+/**
+ * Each row carries as `reference` the throughput of the same loop doing the bare JS double
+ * operation with the same bit-pattern conversions in and out (the floor any bit-pattern API
+ * pays), measured in the same run, so `ratio` stays meaningful on a loaded machine.
+ */
+const buf = new ArrayBuffer(8);
+const d64 = new Float64Array(buf);
+const u64 = new BigUint64Array(buf);
+const f32 = new Float32Array(buf);
+const u32 = new Uint32Array(buf);
+
+function withReference(row, ref) {
+  row.reference = ref.value;
+  row.ratio = +(row.value / ref.value).toFixed(3);
+  row.note = 'reference: native double op with bit conversions';
+  return row;
+}
+
 export default async function bench() {
   const r = rng(12345);
   const A = operands(r, 40).map(bits64);
@@ -60,35 +78,60 @@ export default async function bench() {
     for (let i = 0; i < N; i++) sink ^= op(e, A[i], B[i]);
     return N;
   };
+  const native64 = (op) => () => {
+    for (let i = 0; i < N; i++) {
+      u64[0] = A[i];
+      const x = d64[0];
+      u64[0] = B[i];
+      d64[0] = op(x, d64[0]);
+      sink ^= u64[0];
+    }
+    return N;
+  };
   const loop32 = (op) => () => {
     for (let i = 0; i < N; i++) sink32 ^= op(env, A32[i], B32[i]);
     return N;
   };
+  const native32 = (op) => () => {
+    for (let i = 0; i < N; i++) {
+      u32[0] = A32[i];
+      const x = f32[0];
+      u32[0] = B32[i];
+      f32[0] = op(x, f32[0]);
+      sink32 ^= u32[0];
+    }
+    return N;
+  };
+  const add = (x, y) => x + y;
+  const mul = (x, y) => x * y;
   const rows = [
-    measure('f64_add RNE', loop64(sf.f64_add)),
-    measure('f64_mul RNE', loop64(sf.f64_mul)),
-    measure('f64_fma RNE', () => {
-      for (let i = 0; i < N; i++) sink ^= sf.f64_fma(env, A[i], B[i], C[i]);
-      return N;
-    }),
-    measure('f64_div RNE', loop64(sf.f64_div)),
+    withReference(measure('f64_add RNE', loop64(sf.f64_add)), measure('native', native64(add))),
+    withReference(measure('f64_mul RNE', loop64(sf.f64_mul)), measure('native', native64(mul))),
+    withReference(
+      measure('f64_fma RNE', () => {
+        for (let i = 0; i < N; i++) sink ^= sf.f64_fma(env, A[i], B[i], C[i]);
+        return N;
+      }),
+      measure('native', native64((x, y) => x * y + x)),
+    ),
+    withReference(measure('f64_div RNE', loop64(sf.f64_div)), measure('native', native64((x, y) => x / y))),
     measure('f64_sqrt RNE', () => {
       for (let i = 0; i < N; i++) sink ^= sf.f64_sqrt(env, A[i] & 0x7fffffffffffffffn);
       return N;
     }),
     measure('f64_add RTZ', loop64(sf.f64_add, rtz)),
-    measure('f64_add subnormal RNE', () => {
+    measure('f64_add subnormal operands (exact path)', () => {
       for (let i = 0; i < N; i++) sink ^= sf.f64_add(env, SUB[i], B[i] >> 12n);
       return N;
     }),
-    measure('f32_add RNE', loop32(sf.f32_add)),
-    measure('f32_mul RNE', loop32(sf.f32_mul)),
+    withReference(measure('f32_add RNE', loop32(sf.f32_add)), measure('native', native32(add))),
+    withReference(measure('f32_mul RNE', loop32(sf.f32_mul)), measure('native', native32(mul))),
     measure('f32_fma RNE', () => {
       for (let i = 0; i < N; i++) sink32 ^= sf.f32_fma(env, A32[i], B32[i], C32[i]);
       return N;
     }),
   ];
-  if (sink === 1n && sink32 === 1) rows[0].note = '';
+  if (sink === 1n && sink32 === 1) rows[0].note += '.';
   return rows;
 }
 

@@ -317,13 +317,24 @@ export function fastAdd32(env: FloatEnv, x: number, y: number): number | undefin
   const s = x + y;
   if (!safe32(s)) return undefined;
   const bb = s - x;
-  return round32(env, s, (x - (s - bb)) + (y - bb), true);
+  const e = (x - (s - bb)) + (y - bb);
+  if (env.rm === RNE) return rne32(env, s, e);
+  return round32(env, s, e, true);
+}
+
+/** The RNE case of round32 for innocuous double rounding, small enough to be inlined. */
+function rne32(env: FloatEnv, s: number, e: number): number {
+  const f = Math.fround(s);
+  if (f !== s || e !== 0) env.flags |= FLAG_NX;
+  d32[0] = f;
+  return u32[0]!;
 }
 
 export function fastMul32(env: FloatEnv, x: number, y: number): number | undefined {
   if (!isNormal32(x) || !isNormal32(y)) return undefined;
   const s = x * y; // exact: 24 + 24 significant bits
   if (!safe32(s)) return undefined;
+  if (env.rm === RNE) return rne32(env, s, 0);
   return round32(env, s, 0, true);
 }
 
@@ -360,6 +371,7 @@ export function fastFma32(env: FloatEnv, x: number, y: number, z: number): numbe
 /** Round an exactly known double (binary32 conversions of f64 and of integers). */
 export function fastRound32(env: FloatEnv, x: number): number | undefined {
   if (!safe32(x)) return undefined;
+  if (env.rm === RNE) return rne32(env, x, 0);
   return round32(env, x, 0, true);
 }
 
