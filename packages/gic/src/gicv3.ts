@@ -298,6 +298,8 @@ export class GicV3 {
     const ptz = (this.pendbaserHi[cpu]! >>> 30) & 1;
     if (ptz !== 0) return;
     const limit = this.lpiLimit(cpu);
+    // PROPBASER.IDbits below 13 leaves no LPI INTIDs: nothing to load (IHI 0069H §12.11.30).
+    if (limit <= LPI_BASE) return;
     const base = this.pendBase(cpu);
     const bytes = new Uint8Array(limit / 8 - LPI_BASE / 8);
     if (!this.mem.readBytes(base + LPI_BASE / 8, bytes)) {

@@ -399,5 +399,12 @@ describe('GICv3 LPIs', () => {
     expect(r2.cluster.level(0, 'irq')).toBe(false);
     expect(r2.errors().some((e) => String(e.message).includes('not in RAM'))).toBe(true);
     expect(before).toBeGreaterThan(0);
+    // PROPBASER.IDbits too small for any LPI: enabling LPIs loads nothing, SETLPIR is refused.
+    const r3 = await v3(1, { lpis: true });
+    r3.wr(R + 0x70, PROP | 5);
+    r3.wr(R + 0x78, PEND);
+    r3.wr(R + 0x00, 1);
+    r3.wr(R + 0x40, 8192);
+    expect(r3.errors().some((e) => String(e.message).includes('out of range'))).toBe(true);
   });
 });
