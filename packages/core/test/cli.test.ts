@@ -67,6 +67,20 @@ describe('tessera CLI', () => {
     expect(missing.err).toMatch(/^tessera: machine file '.*no-such-machine\.yaml' does not exist\n  check the path/);
   });
 
+  it('validate --print writes the loaded machine as a machine file that loads the same', async () => {
+    const r = await cli('validate', m('good.yaml'), '--print', '--set', 'components.dev0.mode=fast');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('    base: 0x8000_0000\n    size: 0x400_0000\n');
+    expect(r.out).toContain('    irq: intc:3\n');
+    const file = path.join(tmp, 'printed.yaml');
+    fs.writeFileSync(file, r.out.slice(0, r.out.lastIndexOf('\n', r.out.length - 2) + 1));
+    const { loadMachine, PluginRegistry } = await import('../src/index.js');
+    const a = await loadMachine(m('good.yaml'), { registry: new PluginRegistry(), sets: ['components.dev0.mode=fast'] });
+    const b = await loadMachine(file, { registry: new PluginRegistry() });
+    expect(b.components.map((c) => [c.name, c.options])).toEqual(a.components.map((c) => [c.name, c.options]));
+    expect(b.boot).toEqual(a.boot);
+  });
+
   it('run: the guest power-off code is the exit code; --stats prints the table', async () => {
     const r = await cli('run', m('ticker.yaml'), '--stats');
     expect(r.code).toBe(5);

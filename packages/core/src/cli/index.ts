@@ -23,7 +23,9 @@ import type { MachineConfig } from '../config/types.js';
 import { writeDtb } from '../fdt/dtb.js';
 import { writeDts } from '../fdt/dts.js';
 import type { FdtNode } from '../fdt/node.js';
-import { buildSimulation } from '../machine/build.js';
+import { buildSimulation, creationOrder } from '../machine/build.js';
+import { stringify as stringifyYaml, type ScalarTag } from 'yaml';
+import type { IrqRef } from '../plugin/types.js';
 import type { Machine, Simulation } from '../machine/machine.js';
 import type { StopInfo } from '../time/scheduler.js';
 import { isDebugTarget } from '../gdb/target.js';
@@ -138,8 +140,10 @@ exit codes: the guest's power-off code; 0 when --until matched; 124 timeout; 130
   validate: {
     summary: 'check a machine file (and build it) without running it',
     usage: 'tessera validate <machine.yaml> [options]',
-    options: { ...machineFlags },
-    help: MACHINE_HELP,
+    options: { ...machineFlags, print: { type: 'boolean' } },
+    help: `  --print               print the machine as loaded: includes merged, overrides applied,
+                        values converted (addresses as hex), in creation order
+${MACHINE_HELP}`,
     run: cmdValidate,
   },
   dtb: {
@@ -404,6 +408,7 @@ async function cmdValidate(args: ParsedArgs, io: CliIo): Promise<number> {
   // Building catches what only instantiation can see (overlapping regions, wiring).
   const { sim, machine } = await buildSimulation(config, registry);
   try {
+    if (args.values.print === true) io.out(printConfig(config));
     const rel = path.relative(io.cwd, config.file);
     io.out(`${rel === '' || rel.startsWith('..') ? config.file : rel}: ok (machine '${config.name}', ${machine.componentNames.length} components)\n`);
   } finally {
@@ -443,6 +448,50 @@ async function cmdDtb(args: ParsedArgs, io: CliIo): Promise<number> {
     sim.dispose();
   }
   return 0;
+}
+
+/** The loaded machine as YAML (`validate --print`). */
+function printConfig(config: MachineConfig): string {
+  const hexKeys = /^(base|address|addr|size|.*-base|.*-size|reset-vector|tohost)$/;
+  const conv = (v: unknown, key: string): unknown => {
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0x1000 && hexKeys.test(key)) return new HexNumber(v);
+    if (Array.isArray(v)) return v.map((x) => conv(x, key));
+    if (typeof v === 'object' && v !== null) {
+      const r = v as Partial<IrqRef>;
+      if (typeof r.controller === 'string' && r.line !== undefined && Object.keys(v).length === 2) return `${r.controller}:${String(r.line)}`;
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, conv(x, k)]));
+    }
+    return v;
+  };
+  const components: Record<string, unknown> = {};
+  for (const c of creationOrder(config)) components[c.name] = { type: c.type, ...(conv(c.options, '') as Record<string, unknown>) };
+  const doc = {
+    name: config.name,
+    ...(config.description !== undefined ? { description: config.description } : {}),
+    plugins: config.plugins,
+    ...(config.smp !== undefined ? { smp: config.smp } : {}),
+    ...(config.memory !== undefined ? { memory: config.memory } : {}),
+    ...(Object.keys(config.boot).length > 0 ? { boot: config.boot } : {}),
+    components,
+  };
+  return stringifyYaml(doc, { schema: 'core', customTags: [hexTag] });
+}
+
+const hexTag: ScalarTag = {
+  identify: (v: unknown) => v instanceof HexNumber,
+  default: true,
+  tag: 'tag:yaml.org,2002:int',
+  resolve: (s: string) => Number(s),
+  stringify: (item) => (item.value as HexNumber).text,
+};
+
+/** A number printed as `0x8000_0000` by `validate --print`. */
+class HexNumber {
+  readonly text: string;
+  constructor(readonly value: number) {
+    const h = value.toString(16);
+    this.text = '0x' + h.replace(/\B(?=([0-9a-f]{4})+$)/g, '_');
+  }
 }
 
 /** Let components find each other (`connect()`) without resetting (no images are loaded). */
