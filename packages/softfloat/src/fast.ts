@@ -145,8 +145,32 @@ function twoProductErr(x: number, y: number, p: number): number {
 // ---------------------------------------------------------------------------------------------
 // binary64: each returns the result double, or undefined to request the exact path.
 
+/**
+ * Sums and products with a zero operand and a normal or zero other operand (no subnormal, so
+ * FZ's IDC cannot be involved): exact, no flags. IEEE 754-2008 §6.3: x + -x is +0 except -0 in RDN.
+ */
+function zeroAdd(env: FloatEnv, x: number, y: number, minNormal: number): number | undefined {
+  if (x === 0) {
+    if (y === 0) return Object.is(x, -0) !== Object.is(y, -0) ? (env.rm === RDN ? -0 : 0) : x;
+    const a = Math.abs(y);
+    return a >= minNormal && a < Infinity ? y : undefined;
+  }
+  if (y === 0) {
+    const a = Math.abs(x);
+    return a >= minNormal && a < Infinity ? x : undefined;
+  }
+  return undefined;
+}
+
+function zeroMul(x: number, y: number, minNormal: number): number | undefined {
+  const ax = Math.abs(x);
+  const ay = Math.abs(y);
+  if ((ax === 0 || (ax >= minNormal && ax < Infinity)) && (ay === 0 || (ay >= minNormal && ay < Infinity))) return x * y;
+  return undefined;
+}
+
 export function fastAdd64(env: FloatEnv, x: number, y: number): number | undefined {
-  if (!isNormal64(x) || !isNormal64(y)) return undefined;
+  if (!isNormal64(x) || !isNormal64(y)) return x === 0 || y === 0 ? zeroAdd(env, x, y, MIN_NORMAL64) : undefined;
   const s = x + y;
   if (!isSafe(s)) return undefined;
   const bb = s - x;
@@ -157,7 +181,9 @@ export function fastAdd64(env: FloatEnv, x: number, y: number): number | undefin
 export function fastMul64(env: FloatEnv, x: number, y: number): number | undefined {
   const ax = Math.abs(x);
   const ay = Math.abs(y);
-  if (!(ax >= MIN_NORMAL64 && ax < SPLIT_MAX && ay >= MIN_NORMAL64 && ay < SPLIT_MAX)) return undefined;
+  if (!(ax >= MIN_NORMAL64 && ax < SPLIT_MAX && ay >= MIN_NORMAL64 && ay < SPLIT_MAX)) {
+    return x === 0 || y === 0 ? zeroMul(x, y, MIN_NORMAL64) : undefined;
+  }
   const p = x * y;
   const ap = Math.abs(p);
   if (!(ap >= PROD_MIN && ap < SAFE_HI)) return undefined;
@@ -313,7 +339,11 @@ function safe32(s: number): boolean {
 }
 
 export function fastAdd32(env: FloatEnv, x: number, y: number): number | undefined {
-  if (!isNormal32(x) || !isNormal32(y)) return undefined;
+  if (!isNormal32(x) || !isNormal32(y)) {
+    if (x !== 0 && y !== 0) return undefined;
+    const r = zeroAdd(env, x, y, MIN_NORMAL32);
+    return r === undefined ? undefined : f32ToBits(r);
+  }
   const s = x + y;
   if (!safe32(s)) return undefined;
   const bb = s - x;
@@ -331,7 +361,11 @@ function rne32(env: FloatEnv, s: number, e: number): number {
 }
 
 export function fastMul32(env: FloatEnv, x: number, y: number): number | undefined {
-  if (!isNormal32(x) || !isNormal32(y)) return undefined;
+  if (!isNormal32(x) || !isNormal32(y)) {
+    if (x !== 0 && y !== 0) return undefined;
+    const r = zeroMul(x, y, MIN_NORMAL32);
+    return r === undefined ? undefined : f32ToBits(r);
+  }
   const s = x * y; // exact: 24 + 24 significant bits
   if (!safe32(s)) return undefined;
   if (env.rm === RNE) return rne32(env, s, 0);

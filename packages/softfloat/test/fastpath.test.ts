@@ -23,6 +23,7 @@ const rnd = xorshift(0x5eed1234);
 
 /** Random f64 bits: sign, exponent from interesting bands, fraction with structured low bits. */
 function r64(nearExp?: number): bigint {
+  if (rnd() % 12 === 0) return BigInt(rnd() & 1) << 63n; // signed zeros
   const sel = rnd() % 8;
   let e: number;
   if (nearExp !== undefined && sel < 4) e = Math.min(2046, Math.max(1, nearExp + ((rnd() % 120) - 60)));
@@ -35,6 +36,7 @@ function r64(nearExp?: number): bigint {
   return (BigInt(rnd() & 1) << 63n) | (BigInt(e) << 52n) | frac;
 }
 function r32(nearExp?: number): number {
+  if (rnd() % 12 === 0) return ((rnd() & 1) << 31) >>> 0; // signed zeros
   const sel = rnd() % 8;
   let e: number;
   if (nearExp !== undefined && sel < 4) e = Math.min(254, Math.max(1, nearExp + ((rnd() % 60) - 30)));
