@@ -352,6 +352,16 @@ export function gMul(f: Format, env: FloatEnv, a: bigint, b: bigint): bigint {
   return roundPack(f, env, sign, ua.sig * ub.sig, ua.exp + ub.exp);
 }
 
+/** Arm FMULX (FPMulX): as multiply, except inf * 0 gives 2.0 with the product's sign. */
+export function gMulX(f: Format, env: FloatEnv, a: bigint, b: bigint): bigint {
+  const ua = unpack(f, a, env);
+  const ub = unpack(f, b, env);
+  const infZero =
+    (ua.cls === Cls.Inf && ub.cls === Cls.Zero) || (ua.cls === Cls.Zero && ub.cls === Cls.Inf);
+  if (infZero) return roundPack(f, env, ua.sign ^ ub.sign, 2n, 0);
+  return gMul(f, env, a, b);
+}
+
 export function gDiv(f: Format, env: FloatEnv, a: bigint, b: bigint): bigint {
   const ua = unpack(f, a, env);
   const ub = unpack(f, b, env);
@@ -511,6 +521,24 @@ function armMinMax(f: Format, env: FloatEnv, a: bigint, b: bigint, isMax: boolea
   const c = compareValues(f, ua, ub);
   const pick = isMax ? (c > 0 ? ua : ub) : c < 0 ? ua : ub;
   return repack(f, env, pick);
+}
+
+/**
+ * IEEE 754-2019 minimum/maximum: any NaN operand gives a NaN (RISC-V Zfa FMINM/FMAXM: the
+ * canonical NaN, NV for signaling NaNs; Arm: FMIN/FMAX's propagation), -0 < +0.
+ */
+function minimumMaximum(f: Format, env: FloatEnv, a: bigint, b: bigint, isMax: boolean): bigint {
+  if (env.nan === 'arm') return armMinMax(f, env, a, b, isMax, false);
+  const ua = unpack(f, a, env);
+  const ub = unpack(f, b, env);
+  if (isNaNCls(ua.cls) || isNaNCls(ub.cls)) return propagateNaN(f, env, [ua, ub]);
+  return riscvMinMax(f, env, a, b, isMax);
+}
+export function gMinimum(f: Format, env: FloatEnv, a: bigint, b: bigint): bigint {
+  return minimumMaximum(f, env, a, b, false);
+}
+export function gMaximum(f: Format, env: FloatEnv, a: bigint, b: bigint): bigint {
+  return minimumMaximum(f, env, a, b, true);
 }
 
 export function gMin(f: Format, env: FloatEnv, a: bigint, b: bigint): bigint {

@@ -35,9 +35,12 @@ import {
   gFromInt,
   gMax,
   gMaxNum,
+  gMaximum,
   gMin,
+  gMinimum,
   gMinNum,
   gMul,
+  gMulX,
   gRoundToInt,
   gSqrt,
   gToInt,
@@ -569,4 +572,42 @@ export function f64_recipStep(env: FloatEnv, a: bigint, b: bigint): bigint {
 /** Arm FRSQRTS: (3 - a*b) / 2, fused. */
 export function f64_rsqrtStep(env: FloatEnv, a: bigint, b: bigint): bigint {
   return gStepFused(F64, env, a, b, true);
+}
+
+// --- further Arm and Zfa operations ----------------------------------------------------------
+/** Arm FMULX: multiply with inf * 0 = +-2.0. */
+export function f16_mulx(env: FloatEnv, a: number, b: number): number {
+  return Number(gMulX(F16, env, BigInt(a & 0xffff), BigInt(b & 0xffff)));
+}
+/** IEEE 754-2019 minimum (RISC-V Zfa FMINM; Arm FMIN): NaN if either operand is NaN. */
+export function f16_minimum(env: FloatEnv, a: number, b: number): number {
+  return Number(gMinimum(F16, env, BigInt(a & 0xffff), BigInt(b & 0xffff)));
+}
+/** IEEE 754-2019 maximum (RISC-V Zfa FMAXM; Arm FMAX): NaN if either operand is NaN. */
+export function f16_maximum(env: FloatEnv, a: number, b: number): number {
+  return Number(gMaximum(F16, env, BigInt(a & 0xffff), BigInt(b & 0xffff)));
+}
+/** Arm FMULX: multiply with inf * 0 = +-2.0. */
+export function f32_mulx(env: FloatEnv, a: number, b: number): number {
+  return Number(gMulX(F32, env, BigInt(a >>> 0), BigInt(b >>> 0)));
+}
+/** IEEE 754-2019 minimum (RISC-V Zfa FMINM; Arm FMIN): NaN if either operand is NaN. */
+export function f32_minimum(env: FloatEnv, a: number, b: number): number {
+  return Number(gMinimum(F32, env, BigInt(a >>> 0), BigInt(b >>> 0)));
+}
+/** IEEE 754-2019 maximum (RISC-V Zfa FMAXM; Arm FMAX): NaN if either operand is NaN. */
+export function f32_maximum(env: FloatEnv, a: number, b: number): number {
+  return Number(gMaximum(F32, env, BigInt(a >>> 0), BigInt(b >>> 0)));
+}
+/** Arm FMULX: multiply with inf * 0 = +-2.0. */
+export function f64_mulx(env: FloatEnv, a: bigint, b: bigint): bigint {
+  return gMulX(F64, env, a, b);
+}
+/** IEEE 754-2019 minimum (RISC-V Zfa FMINM; Arm FMIN): NaN if either operand is NaN. */
+export function f64_minimum(env: FloatEnv, a: bigint, b: bigint): bigint {
+  return gMinimum(F64, env, a, b);
+}
+/** IEEE 754-2019 maximum (RISC-V Zfa FMAXM; Arm FMAX): NaN if either operand is NaN. */
+export function f64_maximum(env: FloatEnv, a: bigint, b: bigint): bigint {
+  return gMaximum(F64, env, a, b);
 }

@@ -249,3 +249,26 @@ describe('integer conversion and round to integral', () => {
     expect(sf.u32_to_f16(rv(), 65520)).toBe(0x7c00);
   });
 });
+
+describe('FMULX and IEEE 754-2019 minimum/maximum', () => {
+  it('FMULX gives +-2 for inf * 0 and multiplies otherwise', () => {
+    const e = arm();
+    expect(sf.f32_mulx(e, INF, 0x80000000)).toBe(0xc0000000);
+    expect(sf.f64_mulx(e, 0n, 0x7ff0000000000000n)).toBe(b64(2));
+    expect(sf.f32_mulx(e, b32(3), b32(0.5))).toBe(b32(1.5));
+    expect(e.flags).toBe(0);
+    expect(sf.f32_mulx(e, QNAN_A, 0)).toBe(QNAN_A);
+  });
+  it('minimum/maximum propagate NaNs (Zfa FMINM/FMAXM canonical, Arm FMIN/FMAX)', () => {
+    let e = rv();
+    expect(sf.f32_minimum(e, QNAN_A, ONE)).toBe(0x7fc00000);
+    expect(e.flags).toBe(0);
+    expect(sf.f32_maximum(e, ONE, SNAN_B)).toBe(0x7fc00000);
+    expect(e.flags).toBe(FLAG_NV);
+    e = rv();
+    expect(sf.f64_minimum(e, b64(-0), b64(0))).toBe(b64(-0));
+    expect(sf.f64_maximum(e, b64(-0), b64(0))).toBe(b64(0));
+    expect(sf.f64_maximum(e, b64(-1), b64(-2))).toBe(b64(-1));
+    expect(sf.f32_minimum(arm(), ONE, QNAN_B)).toBe(QNAN_B);
+  });
+});
