@@ -2,13 +2,14 @@
  * GICv2 interrupt delivery through a real CPU model (QEMU virt GICv2 layout): the same
  * program as gicv3-smoke.S with the memory-mapped CPU interface. Every core enables its
  * SGIs and timer PPIs and its GICC; core 0 enables the distributor and SPI 40 (targeted at
- * core 0), sends SGI 2 to itself and SGI 1 to core 1 through GICD_SGIR, and arms the
- * virtual timer (PPI 27). The handler records GICC_IAR values (source CPU in bits 12:10)
+ * core 0) and the PL011's SPI 33, sends SGI 2 to itself and SGI 1 to core 1 through
+ * GICD_SGIR, makes the PL011 raise its transmit interrupt, and arms the virtual timer (PPI 27). The handler records GICC_IAR values (source CPU in bits 12:10)
  * at RES + core * 0x100 and writes them back to GICC_EOIR.
  */
     .equ GICD, 0x08000000
     .equ GICC, 0x08010000
     .equ RES, 0x40010000
+    .equ UART, 0x09000000
     .equ STACKS, 0x40100000
 
     .text
@@ -48,9 +49,11 @@ _start:
     str w1, [x0]                    // GICD_CTLR.EnableGrp0
     mov w1, #0x80
     strb w1, [x0, #0x428]           // GICD_IPRIORITYR<40>
+    strb w1, [x0, #0x421]           // GICD_IPRIORITYR<33>
     mov w1, #1
     strb w1, [x0, #0x828]           // GICD_ITARGETSR<40>: core 0
-    mov w1, #(1 << 8)
+    strb w1, [x0, #0x821]           // GICD_ITARGETSR<33> (PL011): core 0
+    ldr w1, =((1 << 8) | (1 << 1))
     str w1, [x0, #0x104]            // GICD_ISENABLER1
 4:  ldr w1, =0x4800ffff
     str w1, [x0, #0x100]            // GICD_ISENABLER0 (banked): SGIs, PPIs 27 and 30
@@ -69,6 +72,13 @@ _start:
     mov w1, #1                      // SGI 1, CPUTargetList = core 1
     movk w1, #(2 << 0), lsl #16
     str w1, [x0, #0xf00]
+    ldr x0, =UART
+    mov w1, #(1 << 5)
+    str w1, [x0, #0x38]             // UARTIMSC.TXIM
+    ldr w1, =0x301
+    str w1, [x0, #0x30]             // UARTCR: UARTEN, TXE, RXE
+    mov w1, #'G'
+    str w1, [x0]                    // UARTDR: the transmit interrupt follows
     mov x1, #1000
     msr cntv_tval_el0, x1
     mov x1, #1
@@ -102,6 +112,11 @@ irq:
     cmp w5, #27
     b.ne 1f
     msr cntv_ctl_el0, xzr
-1:  str w1, [x4, #0x10]             // GICC_EOIR
+1:  cmp w5, #33
+    b.ne 2f
+    ldr x6, =UART
+    mov w7, #0x7ff
+    str w7, [x6, #0x44]             // UARTICR
+2:  str w1, [x4, #0x10]             // GICC_EOIR
     eret
     .ltorg

@@ -3,7 +3,8 @@
  * redistributor, enables SGIs and the timer PPIs as Group 1 and unmasks IRQs at whatever
  * exception level it starts in (EL3: SCR_EL3.IRQ, EL2: HCR_EL2.IMO route IRQs to it).
  * Core 0 also enables SPI 40 (routed to itself), sends SGI 2 to itself and SGI 1 to core 1
- * with ICC_SGI1R_EL1, and arms the virtual timer (PPI 27).
+ * with ICC_SGI1R_EL1, makes the PL011 raise its transmit interrupt (SPI 33), and arms the
+ * virtual timer (PPI 27).
  *
  * The IRQ handler acknowledges with ICC_IAR1_EL1, appends the INTID to the core's record
  * at RES + core * 0x100 (u64 count, then u64 INTIDs), stops the timer if it fired, and
@@ -12,6 +13,7 @@
     .equ GICD, 0x08000000
     .equ GICR, 0x080a0000
     .equ RES, 0x40010000
+    .equ UART, 0x09000000
     .equ STACKS, 0x40100000
 
     .text
@@ -53,13 +55,16 @@ _start:
     ldr x0, =GICD
     mov w1, #((1 << 4) | (1 << 1))  // ARE, EnableGrp1
     str w1, [x0]
-    mov w1, #(1 << 8)
-    str w1, [x0, #0x84]             // GICD_IGROUPR1: INTID 40 is Group 1
+    ldr w1, =((1 << 8) | (1 << 1))
+    str w1, [x0, #0x84]             // GICD_IGROUPR1: INTIDs 33 (PL011) and 40 are Group 1
     mov w1, #0x80
     strb w1, [x0, #0x428]           // GICD_IPRIORITYR<40>
+    strb w1, [x0, #0x421]           // GICD_IPRIORITYR<33>
     ldr x2, =(GICD + 0x6000 + 8 * 40)
     str xzr, [x2]                   // GICD_IROUTER<40>: affinity 0.0.0.0
-    mov w1, #(1 << 8)
+    ldr x2, =(GICD + 0x6000 + 8 * 33)
+    str xzr, [x2]                   // GICD_IROUTER<33>
+    ldr w1, =((1 << 8) | (1 << 1))
     str w1, [x0, #0x104]            // GICD_ISENABLER1
 
 4:  ldr x0, =GICR
@@ -88,6 +93,13 @@ _start:
     msr S3_0_C12_C11_5, x1          // ICC_SGI1R_EL1
     ldr x1, =((1 << 24) | 2)        // SGI 1 to Aff0 = 1
     msr S3_0_C12_C11_5, x1
+    ldr x0, =UART
+    mov w1, #(1 << 5)
+    str w1, [x0, #0x38]             // UARTIMSC.TXIM
+    ldr w1, =0x301
+    str w1, [x0, #0x30]             // UARTCR: UARTEN, TXE, RXE
+    mov w1, #'G'
+    str w1, [x0]                    // UARTDR: the transmit interrupt follows
     mov x1, #1000
     msr cntv_tval_el0, x1
     mov x1, #1
@@ -119,6 +131,11 @@ irq:
     cmp x1, #27
     b.ne 1f
     msr cntv_ctl_el0, xzr           // the timer output is a level: stop it before EOI
-1:  msr S3_0_C12_C12_1, x1          // ICC_EOIR1_EL1
+1:  cmp x1, #33
+    b.ne 2f
+    ldr x4, =UART
+    mov w5, #0x7ff
+    str w5, [x4, #0x44]             // UARTICR: clear the PL011's (level) interrupt
+2:  msr S3_0_C12_C12_1, x1          // ICC_EOIR1_EL1
     eret
     .ltorg
