@@ -246,3 +246,17 @@ describe('Scheduler', () => {
     expect(b).toEqual(a);
   });
 });
+
+describe('stopping', () => {
+  it('fires no further timer once a callback stops the run, even at the same instant', () => {
+    const s = new Scheduler();
+    const fired: string[] = [];
+    s.at(100, () => {
+      fired.push('a');
+      s.stop({ reason: 'poweroff', exitCode: 0, message: 'off' });
+    });
+    s.at(100, () => fired.push('b'));
+    expect(s.run()?.reason).toBe('poweroff');
+    expect(fired).toEqual(['a']);
+  });
+});

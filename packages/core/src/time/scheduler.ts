@@ -232,7 +232,9 @@ export class Scheduler {
   /** Fire every timer due at or before global time, in (time, sequence) order. */
   private fireDue(): void {
     const h = this.heap;
-    while (h.length > 0 && h[0]!.time <= this.globalTime) {
+    // A stop (power-off, --until) ends the run at once: later timers, even ones due at the
+    // same instant, must not see a machine that has already stopped.
+    while (h.length > 0 && h[0]!.time <= this.globalTime && this.stopInfo === undefined) {
       const t = this.popMin();
       this.eventsFired++;
       t.callback();
