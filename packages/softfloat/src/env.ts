@@ -9,6 +9,11 @@ export const RTZ = 1; // round towards zero
 export const RDN = 2; // round down (towards -inf)
 export const RUP = 3; // round up (towards +inf)
 export const RMM = 4; // round to nearest, ties to max magnitude
+/**
+ * Round to odd (Arm FPRounding_ODD, used by FCVTXN): truncate, then set the least significant bit
+ * if inexact. Only `f64_to_f32_roundOdd` uses it; it is not a valid `FloatEnv.rm`.
+ */
+export const ROUND_ODD = 5;
 
 /** Exception flags in the RISC-V `fflags` layout (RISC-V unprivileged §11.2, Table 11.2). */
 export const FLAG_NX = 1; // inexact               (Arm FPSR.IXC)

@@ -16,6 +16,7 @@ import {
   RDN,
   RMM,
   RNE,
+  ROUND_ODD,
   RTZ,
   RUP,
   type CmpResult,
@@ -193,7 +194,8 @@ export function roundPack(f: Format, env: FloatEnv, sign: number, sig: bigint, e
     const rem = sig & ((1n << s) - 1n);
     if (rem !== 0n) {
       inexact = true;
-      if (roundUp(rm, sign, (M & 1n) === 1n, rem, 1n << (s - 1n))) M += 1n;
+      if (rm === ROUND_ODD) M |= 1n;
+      else if (roundUp(rm, sign, (M & 1n) === 1n, rem, 1n << (s - 1n))) M += 1n;
     }
   }
   const top = 1n << BigInt(f.p);
@@ -235,6 +237,7 @@ export function overflowResult(f: Format, sign: number, rm: number): bigint {
   let toInf: boolean;
   switch (rm) {
     case RTZ:
+    case ROUND_ODD:
       toInf = false;
       break;
     case RDN:
@@ -588,8 +591,10 @@ function roundToIntMag(sign: number, sig: bigint, exp: number, rm: number): { ma
  * RISC-V: the saturated bound, NaN -> the largest value (unprivileged §11.7, Table 11.4);
  * Arm: the saturated bound, NaN -> 0 (FPToFixed: IOC, "if type is NaN result = 0").
  */
-export function gToInt(f: Format, env: FloatEnv, a: bigint, rm: number, signed: boolean, width: number): bigint {
+export function gToInt(f: Format, env: FloatEnv, a: bigint, rm: number, signed: boolean, width: number, fbits = 0): bigint {
   const u = unpack(f, a, env);
+  // Arm FPToFixed scales by 2^fbits before rounding (FCVTZS/FCVTZU #fbits).
+  u.exp += fbits;
   const max = signed ? (1n << BigInt(width - 1)) - 1n : (1n << BigInt(width)) - 1n;
   const min = signed ? -(1n << BigInt(width - 1)) : 0n;
   if (isNaNCls(u.cls)) {
@@ -615,10 +620,10 @@ export function gToInt(f: Format, env: FloatEnv, a: bigint, rm: number, signed: 
   return v;
 }
 
-/** Integer (any size) to float, rounded in env.rm. */
-export function gFromInt(f: Format, env: FloatEnv, v: bigint): bigint {
+/** Integer (any size) divided by 2^fbits (Arm FixedToFP, SCVTF/UCVTF #fbits) to float, rounded in env.rm. */
+export function gFromInt(f: Format, env: FloatEnv, v: bigint, fbits = 0): bigint {
   if (v === 0n) return 0n;
-  return v < 0n ? roundPack(f, env, 1, -v, 0) : roundPack(f, env, 0, v, 0);
+  return v < 0n ? roundPack(f, env, 1, -v, -fbits) : roundPack(f, env, 0, v, -fbits);
 }
 
 /**
@@ -645,7 +650,7 @@ export function gRoundToInt(f: Format, env: FloatEnv, a: bigint, rm: number, exa
  * Convert between formats. NaNs: RISC-V canonical NaN (§11.3); Arm FPConvertNaN keeps the sign
  * and the most significant payload bits and sets the quiet bit, unless FPCR.DN.
  */
-export function gConvert(src: Format, dst: Format, env: FloatEnv, a: bigint): bigint {
+export function gConvert(src: Format, dst: Format, env: FloatEnv, a: bigint, rm: number = env.rm): bigint {
   const u = unpack(src, a, env);
   if (isNaNCls(u.cls)) {
     if (u.cls === Cls.SNaN) env.flags |= FLAG_NV;
@@ -657,6 +662,6 @@ export function gConvert(src: Format, dst: Format, env: FloatEnv, a: bigint): bi
   }
   if (u.cls === Cls.Inf) return packInf(dst, u.sign);
   if (u.cls === Cls.Zero) return packZero(dst, u.sign);
-  return roundPack(dst, env, u.sign, u.sig, u.exp);
+  return roundPack(dst, env, u.sign, u.sig, u.exp, rm);
 }
 

@@ -3,7 +3,7 @@
  * pattern (u16/u32); f64 ones are bigints holding the raw u64 pattern. Each tries a number fast
  * path (fast.ts) and otherwise takes the exact reference path (generic.ts).
  */
-import { FLAG_NX, type CmpResult, type FloatEnv } from './env.js';
+import { FLAG_NX, ROUND_ODD, type CmpResult, type FloatEnv } from './env.js';
 import {
   f32FromBits,
   f32ToBits,
@@ -126,29 +126,37 @@ export function f16_classify(a: number): number {
 export function f16_roundToInt(env: FloatEnv, a: number, rm: number, exact: boolean): number {
   return Number(gRoundToInt(F16, env, BigInt(a & 0xffff), rm, exact));
 }
-export function f16_to_i32(env: FloatEnv, a: number, rm: number): number {
-  return Number(gToInt(F16, env, BigInt(a & 0xffff), rm, true, 32));
+/** `fbits` > 0: fixed-point result (Arm FCVTZS/FCVTZU #fbits). */
+export function f16_to_i32(env: FloatEnv, a: number, rm: number, fbits = 0): number {
+  return Number(gToInt(F16, env, BigInt(a & 0xffff), rm, true, 32, fbits));
 }
-export function i32_to_f16(env: FloatEnv, v: number): number {
-  return Number(gFromInt(F16, env, BigInt(v)));
+/** `fbits` > 0: the integer is fixed-point with that many fraction bits (Arm SCVTF/UCVTF #fbits). */
+export function i32_to_f16(env: FloatEnv, v: number, fbits = 0): number {
+  return Number(gFromInt(F16, env, BigInt(v | 0), fbits));
 }
-export function f16_to_u32(env: FloatEnv, a: number, rm: number): number {
-  return Number(gToInt(F16, env, BigInt(a & 0xffff), rm, false, 32));
+/** `fbits` > 0: fixed-point result (Arm FCVTZS/FCVTZU #fbits). */
+export function f16_to_u32(env: FloatEnv, a: number, rm: number, fbits = 0): number {
+  return Number(gToInt(F16, env, BigInt(a & 0xffff), rm, false, 32, fbits));
 }
-export function u32_to_f16(env: FloatEnv, v: number): number {
-  return Number(gFromInt(F16, env, BigInt(v)));
+/** `fbits` > 0: the integer is fixed-point with that many fraction bits (Arm SCVTF/UCVTF #fbits). */
+export function u32_to_f16(env: FloatEnv, v: number, fbits = 0): number {
+  return Number(gFromInt(F16, env, BigInt(v >>> 0), fbits));
 }
-export function f16_to_i64(env: FloatEnv, a: number, rm: number): bigint {
-  return gToInt(F16, env, BigInt(a & 0xffff), rm, true, 64);
+/** `fbits` > 0: fixed-point result (Arm FCVTZS/FCVTZU #fbits). */
+export function f16_to_i64(env: FloatEnv, a: number, rm: number, fbits = 0): bigint {
+  return gToInt(F16, env, BigInt(a & 0xffff), rm, true, 64, fbits);
 }
-export function i64_to_f16(env: FloatEnv, v: bigint): number {
-  return Number(gFromInt(F16, env, v));
+/** `fbits` > 0: the integer is fixed-point with that many fraction bits (Arm SCVTF/UCVTF #fbits). */
+export function i64_to_f16(env: FloatEnv, v: bigint, fbits = 0): number {
+  return Number(gFromInt(F16, env, BigInt.asIntN(64, v), fbits));
 }
-export function f16_to_u64(env: FloatEnv, a: number, rm: number): bigint {
-  return gToInt(F16, env, BigInt(a & 0xffff), rm, false, 64);
+/** `fbits` > 0: fixed-point result (Arm FCVTZS/FCVTZU #fbits). */
+export function f16_to_u64(env: FloatEnv, a: number, rm: number, fbits = 0): bigint {
+  return gToInt(F16, env, BigInt(a & 0xffff), rm, false, 64, fbits);
 }
-export function u64_to_f16(env: FloatEnv, v: bigint): number {
-  return Number(gFromInt(F16, env, v));
+/** `fbits` > 0: the integer is fixed-point with that many fraction bits (Arm SCVTF/UCVTF #fbits). */
+export function u64_to_f16(env: FloatEnv, v: bigint, fbits = 0): number {
+  return Number(gFromInt(F16, env, BigInt.asUintN(64, v), fbits));
 }
 
 // --- f32 --------------------------------------------------------------------------------
@@ -255,53 +263,62 @@ export function f32_roundToInt(env: FloatEnv, a: number, rm: number, exact: bool
   if (ax >= 2 ** 23 && ax < Infinity) return a;
   return Number(gRoundToInt(F32, env, BigInt(a >>> 0), rm, exact));
 }
-export function f32_to_i32(env: FloatEnv, a: number, rm: number): number {
+/** `fbits` > 0: fixed-point result (Arm FCVTZS/FCVTZU #fbits). */
+export function f32_to_i32(env: FloatEnv, a: number, rm: number, fbits = 0): number {
   const x = f32FromBits(a);
   const ax = Math.abs(x);
-  if (ax >= MIN_NORMAL32 && ax < 2 ** 64) {
+  if (fbits === 0 && ax >= MIN_NORMAL32 && ax < 2 ** 64) {
     const r = roundIntegral(x, rm);
     if (r >= -2147483648 && r <= 2147483647) {
       if (r !== x) env.flags |= FLAG_NX;
       return r | 0;
     }
   }
-  return Number(gToInt(F32, env, BigInt(a >>> 0), rm, true, 32));
+  return Number(gToInt(F32, env, BigInt(a >>> 0), rm, true, 32, fbits));
 }
-export function i32_to_f32(env: FloatEnv, v: number): number {
+/** `fbits` > 0: the integer is fixed-point with that many fraction bits (Arm SCVTF/UCVTF #fbits). */
+export function i32_to_f32(env: FloatEnv, v: number, fbits = 0): number {
+  if (fbits !== 0) return Number(gFromInt(F32, env, BigInt(v | 0), fbits));
   const x = v | 0;
   if (Math.abs(x) <= 2 ** 24) return f32ToBits(x);
   return fastRound32(env, x) ?? Number(gFromInt(F32, env, BigInt(x)));
 }
-export function f32_to_u32(env: FloatEnv, a: number, rm: number): number {
+/** `fbits` > 0: fixed-point result (Arm FCVTZS/FCVTZU #fbits). */
+export function f32_to_u32(env: FloatEnv, a: number, rm: number, fbits = 0): number {
   const x = f32FromBits(a);
   const ax = Math.abs(x);
-  if (ax >= MIN_NORMAL32 && ax < 2 ** 64) {
+  if (fbits === 0 && ax >= MIN_NORMAL32 && ax < 2 ** 64) {
     const r = roundIntegral(x, rm);
     if (r >= 0 && r <= 4294967295) {
       if (r !== x) env.flags |= FLAG_NX;
       return r >>> 0;
     }
   }
-  return Number(gToInt(F32, env, BigInt(a >>> 0), rm, false, 32));
+  return Number(gToInt(F32, env, BigInt(a >>> 0), rm, false, 32, fbits));
 }
-export function u32_to_f32(env: FloatEnv, v: number): number {
+/** `fbits` > 0: the integer is fixed-point with that many fraction bits (Arm SCVTF/UCVTF #fbits). */
+export function u32_to_f32(env: FloatEnv, v: number, fbits = 0): number {
+  if (fbits !== 0) return Number(gFromInt(F32, env, BigInt(v >>> 0), fbits));
   const x = v >>> 0;
   if (Math.abs(x) <= 2 ** 24) return f32ToBits(x);
   return fastRound32(env, x) ?? Number(gFromInt(F32, env, BigInt(x)));
 }
-export function f32_to_i64(env: FloatEnv, a: number, rm: number): bigint {
+/** `fbits` > 0: fixed-point result (Arm FCVTZS/FCVTZU #fbits). */
+export function f32_to_i64(env: FloatEnv, a: number, rm: number, fbits = 0): bigint {
   const x = f32FromBits(a);
   const ax = Math.abs(x);
-  if (ax >= MIN_NORMAL32 && ax < 2 ** 64) {
+  if (fbits === 0 && ax >= MIN_NORMAL32 && ax < 2 ** 64) {
     const r = roundIntegral(x, rm);
     if (r >= -(2 ** 63) && r < 2 ** 63) {
       if (r !== x) env.flags |= FLAG_NX;
       return BigInt(r);
     }
   }
-  return gToInt(F32, env, BigInt(a >>> 0), rm, true, 64);
+  return gToInt(F32, env, BigInt(a >>> 0), rm, true, 64, fbits);
 }
-export function i64_to_f32(env: FloatEnv, v: bigint): number {
+/** `fbits` > 0: the integer is fixed-point with that many fraction bits (Arm SCVTF/UCVTF #fbits). */
+export function i64_to_f32(env: FloatEnv, v: bigint, fbits = 0): number {
+  if (fbits !== 0) return Number(gFromInt(F32, env, BigInt.asIntN(64, v), fbits));
   if (v <= TWO53 && v >= -TWO53) {
     const x = Number(v);
     if (Math.abs(x) <= 2 ** 24) return f32ToBits(x);
@@ -310,19 +327,22 @@ export function i64_to_f32(env: FloatEnv, v: bigint): number {
   }
   return Number(gFromInt(F32, env, BigInt.asIntN(64, v)));
 }
-export function f32_to_u64(env: FloatEnv, a: number, rm: number): bigint {
+/** `fbits` > 0: fixed-point result (Arm FCVTZS/FCVTZU #fbits). */
+export function f32_to_u64(env: FloatEnv, a: number, rm: number, fbits = 0): bigint {
   const x = f32FromBits(a);
   const ax = Math.abs(x);
-  if (ax >= MIN_NORMAL32 && ax < 2 ** 64) {
+  if (fbits === 0 && ax >= MIN_NORMAL32 && ax < 2 ** 64) {
     const r = roundIntegral(x, rm);
     if (r >= 0 && r < 2 ** 64) {
       if (r !== x) env.flags |= FLAG_NX;
       return BigInt(r);
     }
   }
-  return gToInt(F32, env, BigInt(a >>> 0), rm, false, 64);
+  return gToInt(F32, env, BigInt(a >>> 0), rm, false, 64, fbits);
 }
-export function u64_to_f32(env: FloatEnv, v: bigint): number {
+/** `fbits` > 0: the integer is fixed-point with that many fraction bits (Arm SCVTF/UCVTF #fbits). */
+export function u64_to_f32(env: FloatEnv, v: bigint, fbits = 0): number {
+  if (fbits !== 0) return Number(gFromInt(F32, env, BigInt.asUintN(64, v), fbits));
   if (v <= TWO53 && v >= -TWO53) {
     const x = Number(v);
     if (Math.abs(x) <= 2 ** 24) return f32ToBits(x);
@@ -436,72 +456,84 @@ export function f64_roundToInt(env: FloatEnv, a: bigint, rm: number, exact: bool
   if (ax >= 2 ** 52 && ax < Infinity) return a;
   return gRoundToInt(F64, env, a, rm, exact);
 }
-export function f64_to_i32(env: FloatEnv, a: bigint, rm: number): number {
+/** `fbits` > 0: fixed-point result (Arm FCVTZS/FCVTZU #fbits). */
+export function f64_to_i32(env: FloatEnv, a: bigint, rm: number, fbits = 0): number {
   const x = f64FromBits(a);
   const ax = Math.abs(x);
-  if (ax >= MIN_NORMAL64 && ax < 2 ** 64) {
+  if (fbits === 0 && ax >= MIN_NORMAL64 && ax < 2 ** 64) {
     const r = roundIntegral(x, rm);
     if (r >= -2147483648 && r <= 2147483647) {
       if (r !== x) env.flags |= FLAG_NX;
       return r | 0;
     }
   }
-  return Number(gToInt(F64, env, a, rm, true, 32));
+  return Number(gToInt(F64, env, a, rm, true, 32, fbits));
 }
-/** Exact: every 32-bit integer is a binary64 value. */
-export function i32_to_f64(env: FloatEnv, v: number): bigint {
-  return f64ToBits(v | 0);
+/** `fbits` > 0: the integer is fixed-point with that many fraction bits (Arm SCVTF/UCVTF #fbits). Without fbits exact: every 32-bit integer is a binary64 value. */
+export function i32_to_f64(env: FloatEnv, v: number, fbits = 0): bigint {
+  return fbits === 0 ? f64ToBits(v | 0) : gFromInt(F64, env, BigInt(v | 0), fbits);
 }
-export function f64_to_u32(env: FloatEnv, a: bigint, rm: number): number {
+/** `fbits` > 0: fixed-point result (Arm FCVTZS/FCVTZU #fbits). */
+export function f64_to_u32(env: FloatEnv, a: bigint, rm: number, fbits = 0): number {
   const x = f64FromBits(a);
   const ax = Math.abs(x);
-  if (ax >= MIN_NORMAL64 && ax < 2 ** 64) {
+  if (fbits === 0 && ax >= MIN_NORMAL64 && ax < 2 ** 64) {
     const r = roundIntegral(x, rm);
     if (r >= 0 && r <= 4294967295) {
       if (r !== x) env.flags |= FLAG_NX;
       return r >>> 0;
     }
   }
-  return Number(gToInt(F64, env, a, rm, false, 32));
+  return Number(gToInt(F64, env, a, rm, false, 32, fbits));
 }
-/** Exact: every 32-bit integer is a binary64 value. */
-export function u32_to_f64(env: FloatEnv, v: number): bigint {
-  return f64ToBits(v >>> 0);
+/** `fbits` > 0: the integer is fixed-point with that many fraction bits (Arm SCVTF/UCVTF #fbits). Without fbits exact: every 32-bit integer is a binary64 value. */
+export function u32_to_f64(env: FloatEnv, v: number, fbits = 0): bigint {
+  return fbits === 0 ? f64ToBits(v >>> 0) : gFromInt(F64, env, BigInt(v >>> 0), fbits);
 }
-export function f64_to_i64(env: FloatEnv, a: bigint, rm: number): bigint {
+/** `fbits` > 0: fixed-point result (Arm FCVTZS/FCVTZU #fbits). */
+export function f64_to_i64(env: FloatEnv, a: bigint, rm: number, fbits = 0): bigint {
   const x = f64FromBits(a);
   const ax = Math.abs(x);
-  if (ax >= MIN_NORMAL64 && ax < 2 ** 64) {
+  if (fbits === 0 && ax >= MIN_NORMAL64 && ax < 2 ** 64) {
     const r = roundIntegral(x, rm);
     if (r >= -(2 ** 63) && r < 2 ** 63) {
       if (r !== x) env.flags |= FLAG_NX;
       return BigInt(r);
     }
   }
-  return gToInt(F64, env, a, rm, true, 64);
+  return gToInt(F64, env, a, rm, true, 64, fbits);
 }
-export function i64_to_f64(env: FloatEnv, v: bigint): bigint {
+/** `fbits` > 0: the integer is fixed-point with that many fraction bits (Arm SCVTF/UCVTF #fbits). */
+export function i64_to_f64(env: FloatEnv, v: bigint, fbits = 0): bigint {
+  if (fbits !== 0) return gFromInt(F64, env, BigInt.asIntN(64, v), fbits);
   if (v <= TWO53 && v >= -TWO53) return f64ToBits(Number(v));
   return gFromInt(F64, env, BigInt.asIntN(64, v));
 }
-export function f64_to_u64(env: FloatEnv, a: bigint, rm: number): bigint {
+/** `fbits` > 0: fixed-point result (Arm FCVTZS/FCVTZU #fbits). */
+export function f64_to_u64(env: FloatEnv, a: bigint, rm: number, fbits = 0): bigint {
   const x = f64FromBits(a);
   const ax = Math.abs(x);
-  if (ax >= MIN_NORMAL64 && ax < 2 ** 64) {
+  if (fbits === 0 && ax >= MIN_NORMAL64 && ax < 2 ** 64) {
     const r = roundIntegral(x, rm);
     if (r >= 0 && r < 2 ** 64) {
       if (r !== x) env.flags |= FLAG_NX;
       return BigInt(r);
     }
   }
-  return gToInt(F64, env, a, rm, false, 64);
+  return gToInt(F64, env, a, rm, false, 64, fbits);
 }
-export function u64_to_f64(env: FloatEnv, v: bigint): bigint {
+/** `fbits` > 0: the integer is fixed-point with that many fraction bits (Arm SCVTF/UCVTF #fbits). */
+export function u64_to_f64(env: FloatEnv, v: bigint, fbits = 0): bigint {
+  if (fbits !== 0) return gFromInt(F64, env, BigInt.asUintN(64, v), fbits);
   if (v <= TWO53 && v >= -TWO53) return f64ToBits(Number(v));
   return gFromInt(F64, env, BigInt.asUintN(64, v));
 }
 
 // --- format conversions ----------------------------------------------------------------------
+/** Arm FCVTXN: binary64 to binary32 rounding to odd (FPRounding_ODD), whatever env.rm is. */
+export function f64_to_f32_roundOdd(env: FloatEnv, a: bigint): number {
+  return Number(gConvert(F64, F32, env, a, ROUND_ODD));
+}
 export function f16_to_f32(env: FloatEnv, a: number): number {
   return Number(gConvert(F16, F32, env, BigInt(a & 0xffff)));
 }

@@ -27,14 +27,16 @@ function run(op: string, cfg: number, a: string, b: string, c: string): { r: big
   } else if (op.endsWith('_rint')) {
     r = api[src + '_roundToInt']!(env, parse(a), env.rm, c === '1');
   } else if (/_to_[iu]\d\d$/.test(op)) {
-    r = api[op]!(env, parse(a), env.rm);
+    r = api[op]!(env, parse(a), env.rm, parseInt(c, 16)); // c: fixed-point fraction bits
   } else if (src === 'i32') {
-    r = api[op]!(env, Number(BigInt.asIntN(32, BigInt('0x' + a))));
+    r = api[op]!(env, Number(BigInt.asIntN(32, BigInt('0x' + a))), parseInt(c, 16));
   } else if (src === 'i64') {
-    r = api[op]!(env, BigInt.asIntN(64, BigInt('0x' + a)));
+    r = api[op]!(env, BigInt.asIntN(64, BigInt('0x' + a)), parseInt(c, 16));
+  } else if (src === 'u32' || src === 'u64') {
+    r = api[op]!(env, parse(a), parseInt(c, 16));
   } else if (op.endsWith('fma')) {
     r = api[op]!(env, parse(a), parse(b), parse(c));
-  } else if (/(sqrt|Estimate|_to_f\d\d)$/.test(op)) {
+  } else if (/(sqrt|Estimate|_to_f\d\d|roundOdd)$/.test(op)) {
     r = api[op]!(env, parse(a));
   } else {
     r = api[op]!(env, parse(a), parse(b));

@@ -153,6 +153,39 @@ static uint32_t ucvtf_xs(uint64_t v) { uint32_t r; __asm__ volatile("ucvtf s0, %
 static uint64_t scvtf_xd(uint64_t v) { uint64_t r; __asm__ volatile("scvtf d0, %1\n fmov %0, d0" : "=r"(r) : "r"(v) : "v0"); return r; }
 static uint64_t ucvtf_xd(uint64_t v) { uint64_t r; __asm__ volatile("ucvtf d0, %1\n fmov %0, d0" : "=r"(r) : "r"(v) : "v0"); return r; }
 
+/* FCVTXN: binary64 -> binary32 rounding to odd */
+static uint32_t fcvtxn(uint64_t a) { uint32_t r; __asm__ volatile("fmov d0, %1\n fcvtxn s0, d0\n fmov %w0, s0" : "=r"(r) : "r"(a) : "v0"); return r; }
+
+/* Fixed-point conversions (#fbits is an immediate: a few representative values) */
+#define FIXTO(name, insn, dst, sreg, src, fb) \
+  static uint64_t name(uint64_t a) { uint64_t r = 0; \
+    __asm__ volatile("fmov " sreg "0, %" src "1\n " insn " %" dst "0, " sreg "0, #" #fb : "=r"(r) : "r"(a) : "v0"); return r; }
+FIXTO(szs_w1, "fcvtzs", "w", "s", "w", 1) FIXTO(szs_w16, "fcvtzs", "w", "s", "w", 16) FIXTO(szs_w32, "fcvtzs", "w", "s", "w", 32)
+FIXTO(szu_w1, "fcvtzu", "w", "s", "w", 1) FIXTO(szu_w16, "fcvtzu", "w", "s", "w", 16) FIXTO(szu_w32, "fcvtzu", "w", "s", "w", 32)
+FIXTO(dzs_x1, "fcvtzs", "x", "d", "x", 1) FIXTO(dzs_x40, "fcvtzs", "x", "d", "x", 40) FIXTO(dzs_x64, "fcvtzs", "x", "d", "x", 64)
+FIXTO(dzu_x1, "fcvtzu", "x", "d", "x", 1) FIXTO(dzu_x40, "fcvtzu", "x", "d", "x", 40) FIXTO(dzu_x64, "fcvtzu", "x", "d", "x", 64)
+static uint32_t scvtf_ws_fb(uint32_t v, int k) {
+  uint32_t r;
+  switch (k) {
+    case 0: __asm__ volatile("scvtf s0, %w1, #1\n fmov %w0, s0" : "=r"(r) : "r"(v) : "v0"); break;
+    case 1: __asm__ volatile("scvtf s0, %w1, #16\n fmov %w0, s0" : "=r"(r) : "r"(v) : "v0"); break;
+    default: __asm__ volatile("scvtf s0, %w1, #32\n fmov %w0, s0" : "=r"(r) : "r"(v) : "v0"); break;
+  }
+  return r;
+}
+static uint64_t ucvtf_xd_fb(uint64_t v, int k) {
+  uint64_t r;
+  switch (k) {
+    case 0: __asm__ volatile("ucvtf d0, %1, #1\n fmov %0, d0" : "=r"(r) : "r"(v) : "v0"); break;
+    case 1: __asm__ volatile("ucvtf d0, %1, #40\n fmov %0, d0" : "=r"(r) : "r"(v) : "v0"); break;
+    default: __asm__ volatile("ucvtf d0, %1, #64\n fmov %0, d0" : "=r"(r) : "r"(v) : "v0"); break;
+  }
+  return r;
+}
+static const int fb_w[3] = {1, 16, 32}, fb_x[3] = {1, 40, 64};
+static const toint_fn fix_si32[3] = {szs_w1, szs_w16, szs_w32}, fix_su32[3] = {szu_w1, szu_w16, szu_w32};
+static const toint_fn fix_di64[3] = {dzs_x1, dzs_x40, dzs_x64}, fix_du64[3] = {dzu_x1, dzu_x40, dzu_x64};
+
 static uint64_t operand(int ebits, int mbits, int around) {
   uint64_t emax = (1ull << ebits) - 1, bias = emax >> 1, fmask = (1ull << mbits) - 1;
   uint64_t sign = next() & 1, e, frac;
@@ -236,6 +269,17 @@ int main(void) {
         EMIT("f64_to_i32", (uint32_t)d_i32[rm](B), B, 0, 0); EMIT("f64_to_u32", (uint32_t)d_u32[rm](B), B, 0, 0);
         EMIT("f64_to_i64", d_i64[rm](B), B, 0, 0); EMIT("f64_to_u64", d_u64[rm](B), B, 0, 0);
         cfg = saved;
+      }
+      EMIT("f64_to_f32_roundOdd", fcvtxn(A), A, 0, 0);
+      {
+        int k = (int)(next() % 3), saved = cfg;
+        cfg = (cfg & ~7) | 1; /* FCVTZ* #fbits round towards zero */
+        EMIT("f32_to_i32", (uint32_t)fix_si32[k](b), b, 0, fb_w[k]); EMIT("f32_to_u32", (uint32_t)fix_su32[k](b), b, 0, fb_w[k]);
+        EMIT("f64_to_i64", fix_di64[k](B), B, 0, fb_x[k]); EMIT("f64_to_u64", fix_du64[k](B), B, 0, fb_x[k]);
+        cfg = saved;
+        uint64_t w = next() >> (next() % 64);
+        EMIT("i32_to_f32", scvtf_ws_fb((uint32_t)w, k), (uint32_t)w, 0, fb_w[k]);
+        EMIT("u64_to_f64", ucvtf_xd_fb(w, k), w, 0, fb_x[k]);
       }
       uint64_t v = next() >> (next() % 64);
       if (next() & 1) v = -v;
