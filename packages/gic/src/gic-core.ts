@@ -291,6 +291,19 @@ export class GicCore {
     return this.group[this.idx(cpu, intid)]!;
   }
 
+  /**
+   * Recompute the outputs of `cpu` and of every CPU INTID `intid` can target (after an
+   * acknowledge, priority drop or deactivation by `cpu`).
+   */
+  updateIntid(cpu: number, intid: number): void {
+    if (intid < 32 || intid >= this.nIrqs) {
+      this.updateCpu(cpu);
+      return;
+    }
+    const mask = this.spiTargets[intid]! | (1 << cpu);
+    for (let c = 0; c < this.nCpus; c++) if ((mask >>> c) & 1) this.updateCpu(c);
+  }
+
   /** Recompute every CPU's IRQ/FIQ outputs. */
   update(): void {
     for (let c = 0; c < this.nCpus; c++) this.updateCpu(c);
@@ -360,7 +373,7 @@ export class GicCore {
     const bit = 1 << (gp >>> 3);
     if (grp === 0) this.apr0[cpu]! |= bit;
     else this.apr1[cpu]! |= bit;
-    this.update();
+    this.updateIntid(cpu, best);
     return result;
   }
 

@@ -310,7 +310,7 @@ export class GicV2 {
     void group1Only;
     this.core.dropPriority(cpu);
     if ((this.gicc_ctlr[cpu]! & CTLR_EOIMODE) === 0) this.core.deactivate(cpu, intid);
-    this.core.update();
+    this.core.updateIntid(cpu, intid);
   }
 
   private giccRead(off: number, size: number, cpu: number): number {

@@ -922,7 +922,7 @@ export class GicV3CpuInterface implements GicCpuInterface {
     }
     core.dropPriority(c);
     if (gic.eoiMode[c] === 0 && intid < LPI_BASE) core.deactivate(c, intid);
-    core.update();
+    core.updateIntid(c, intid);
   }
 
   // ---------------------------------------------------------------- ICH_*_EL2
