@@ -620,6 +620,25 @@ export function gToInt(f: Format, env: FloatEnv, a: bigint, rm: number, signed: 
   return v;
 }
 
+/**
+ * RISC-V Zfa FCVTMOD.W.D: truncate, then keep the low 32 bits (two's complement); NaN and
+ * infinities give 0. Flags are those of FCVT.W.D with RTZ: NV when the value is NaN, infinite or
+ * outside int32 (then no NX), else NX when inexact.
+ */
+export function gToI32Mod(f: Format, env: FloatEnv, a: bigint): number {
+  const u = unpack(f, a, env);
+  if (isNaNCls(u.cls) || u.cls === Cls.Inf) {
+    env.flags |= FLAG_NV;
+    return 0;
+  }
+  if (u.cls === Cls.Zero) return 0;
+  const { mag, inexact } = roundToIntMag(u.sign, u.sig, u.exp, RTZ);
+  const v = u.sign ? -mag : mag;
+  if (v > 0x7fffffffn || v < -0x80000000n) env.flags |= FLAG_NV;
+  else if (inexact) env.flags |= FLAG_NX;
+  return Number(BigInt.asIntN(32, v));
+}
+
 /** Integer (any size) divided by 2^fbits (Arm FixedToFP, SCVTF/UCVTF #fbits) to float, rounded in env.rm. */
 export function gFromInt(f: Format, env: FloatEnv, v: bigint, fbits = 0): bigint {
   if (v === 0n) return 0n;

@@ -43,6 +43,7 @@ import {
   gMulX,
   gRoundToInt,
   gSqrt,
+  gToI32Mod,
   gToInt,
 } from './generic.js';
 import { gRecipEstimate, gRSqrtEstimate, gStepFused } from './estimate.js';
@@ -642,4 +643,8 @@ export function f64_minimum(env: FloatEnv, a: bigint, b: bigint): bigint {
 /** IEEE 754-2019 maximum (RISC-V Zfa FMAXM; Arm FMAX): NaN if either operand is NaN. */
 export function f64_maximum(env: FloatEnv, a: bigint, b: bigint): bigint {
   return gMaximum(F64, env, a, b);
+}
+/** RISC-V Zfa FCVTMOD.W.D (JavaScript ToInt32): truncated value modulo 2^32 as a signed number. */
+export function f64_to_i32_mod(env: FloatEnv, a: bigint): number {
+  return gToI32Mod(F64, env, a);
 }

@@ -272,3 +272,29 @@ describe('FMULX and IEEE 754-2019 minimum/maximum', () => {
     expect(sf.f32_minimum(arm(), ONE, QNAN_B)).toBe(QNAN_B);
   });
 });
+
+describe('Zfa FCVTMOD.W.D', () => {
+  const cases: [bigint, number, number][] = [
+    // input, result, flags (as FCVT.W.D with RTZ)
+    [b64(0), 0, 0],
+    [b64(-0), 0, 0],
+    [1n, 0, FLAG_NX],
+    [b64(-1.5), -1, FLAG_NX],
+    [b64(2147483647), 2147483647, 0],
+    [b64(2 ** 31), -2147483648, FLAG_NV],
+    [b64(2 ** 31 + 1.5), -2147483647, FLAG_NV],
+    [b64(-(2 ** 31)), -2147483648, 0],
+    [b64(-(2 ** 31) - 2), 2147483646, FLAG_NV],
+    [b64(2 ** 32 + 5), 5, FLAG_NV],
+    [b64(2 ** 80 + 2 ** 40), 0, FLAG_NV],
+    [b64(-(2 ** 52) - 3), -3, FLAG_NV],
+    [0x7ff0000000000000n, 0, FLAG_NV],
+    [0x7ff8000000100000n, 0, FLAG_NV],
+  ];
+  it('wraps modulo 2^32 and flags like FCVT.W.D RTZ', () => {
+    for (const [x, want, flags] of cases) {
+      const e = rv();
+      expect([sf.f64_to_i32_mod(e, x), e.flags]).toEqual([want, flags]);
+    }
+  });
+});
