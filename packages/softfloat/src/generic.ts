@@ -315,7 +315,6 @@ export function gAdd(f: Format, env: FloatEnv, a: bigint, b: bigint, negB: boole
 
 /** Exact sum of two nonzero finite values, rounded once. */
 function addFinite(f: Format, env: FloatEnv, sa: number, ma: bigint, ea: number, sb: number, mb: bigint, eb: number): bigint {
-  /* eslint-disable no-param-reassign */
   // Bound the alignment shift: when one operand lies wholly below both the other's lowest set bit
   // and its rounding position (minus a margin), only its sign and non-zeroness matter, so it is
   // replaced by a small power of two in the same open interval. Keeps BigInts short for f64 sums.
