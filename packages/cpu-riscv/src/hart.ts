@@ -394,7 +394,10 @@ export class Hart {
         return;
       } catch (e) {
         if (e !== TRAP) throw e;
-        if (this.wfi || sched.exitRequested) return;
+        // Every trap costs a step, so a fault loop (e.g. an unmapped trap vector) still
+        // advances time and ends the quantum.
+        this.steps++;
+        if (this.wfi || sched.exitRequested || this.steps >= stop) return;
       }
     }
   }

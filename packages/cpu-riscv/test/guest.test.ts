@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runGuest } from './harness.js';
 
 /** Guest programs that report through HTIF: exit code 0 = pass, otherwise the failing check number. */
-const programs: Array<[string, Record<string, unknown>?]> = [
+const programs: Array<[string, Record<string, unknown>?, number?]> = [
   ['simple.elf'],
   ['rv64i.elf'],
   ['rv64m.elf'],
@@ -10,14 +10,17 @@ const programs: Array<[string, Record<string, unknown>?]> = [
   ['rv64c.elf'],
   ['csr.elf'],
   ['traps.elf'],
+  ['pmp.elf'],
+  ['vm.elf'],
+  ['vm.elf', { 'ad-update': 'fault' }, 5],
 ];
 
 describe('guest programs', () => {
-  for (const [elf, opts] of programs) {
-    it(elf, async () => {
+  for (const [elf, opts, code] of programs) {
+    it(`${elf} ${JSON.stringify(opts ?? {})}`, async () => {
       const r = await runGuest(elf, opts ?? {});
       expect(r.stop?.reason).toBe('poweroff');
-      expect(r.stop?.exitCode, `failing check number in ${elf}`).toBe(0);
+      expect(r.stop?.exitCode, `failing check number in ${elf}`).toBe(code ?? 0);
     });
   }
 });
