@@ -1,0 +1,1000 @@
+/**
+ * A64 instruction semantics (Arm ARM C4 encoding index, C6 base instructions), integer and
+ * system. Decoding follows the top-level encoding table (C4.1): op0 = bits[28:25].
+ * FP/AdvSIMD encodings run the FP access checks and are otherwise UNDEFINED until the FP
+ * work lands (ID_AA64PFR0 says FP/AdvSIMD are not implemented).
+ */
+
+import type { A64Core } from './core.js';
+import { EC, HCR, SCR, PSR } from './defs.js';
+import { R } from './regs.js';
+import { execMsrImmediate, execSystemRegister, fpAccessCheck } from './sysregs.js';
+
+const M64 = 0xffff_ffff_ffff_ffffn;
+const M32 = 0xffff_ffffn;
+
+export function execute(c: A64Core, insn: number): void {
+  const op0 = (insn >>> 25) & 15;
+  switch (op0) {
+    case 8:
+    case 9:
+      return dpImm(c, insn);
+    case 10:
+    case 11:
+      return branchSys(c, insn);
+    case 5:
+    case 13:
+      return dpReg(c, insn);
+    case 4:
+    case 6:
+    case 12:
+    case 14:
+      return loadStore(c, insn);
+    case 7:
+    case 15:
+      fpAccessCheck(c);
+      return c.undef();
+    default:
+      return c.undef();
+  }
+}
+
+// ------------------------------------------------------------------ helpers
+
+/** Register or SP (Rn/Rd = 31 means SP in these forms). */
+function rnSp(c: A64Core, n: number): bigint {
+  return n === 31 ? c.getSP() : c.x[n]!;
+}
+
+function setRdSp(c: A64Core, d: number, v: bigint): void {
+  if (d === 31) c.setSP(v);
+  else c.x[d] = v;
+}
+
+function cond(c: A64Core, cd: number): boolean {
+  const f = c.nzcv;
+  const n = (f >>> 31) & 1;
+  const z = (f >>> 30) & 1;
+  const cc = (f >>> 29) & 1;
+  const v = (f >>> 28) & 1;
+  let r: boolean;
+  switch (cd >>> 1) {
+    case 0:
+      r = z === 1;
+      break;
+    case 1:
+      r = cc === 1;
+      break;
+    case 2:
+      r = n === 1;
+      break;
+    case 3:
+      r = v === 1;
+      break;
+    case 4:
+      r = cc === 1 && z === 0;
+      break;
+    case 5:
+      r = n === v;
+      break;
+    case 6:
+      r = n === v && z === 0;
+      break;
+    default:
+      r = true;
+  }
+  if ((cd & 1) !== 0 && cd !== 15) r = !r;
+  return r;
+}
+
+/** a + b + carry with NZCV (AddWithCarry, Arm ARM J1). `sf` 1 = 64-bit. */
+function addWithCarry(c: A64Core, sf: number, a: bigint, b: bigint, carry: number, setFlags: boolean): bigint {
+  if (sf !== 0) {
+    const full = a + b + BigInt(carry);
+    const res = full & M64;
+    if (setFlags) {
+      const n = Number(res >> 63n);
+      const z = res === 0n ? 1 : 0;
+      const cf = full > M64 ? 1 : 0;
+      const v = Number((((a ^ res) & (b ^ res)) >> 63n) & 1n);
+      c.nzcv = ((n << 31) | (z << 30) | (cf << 29) | (v << 28)) >>> 0;
+    }
+    return res;
+  }
+  const an = Number(a & M32);
+  const bn = Number(b & M32);
+  const full = an + bn + carry;
+  const res = full >>> 0;
+  if (setFlags) {
+    const n = res >>> 31;
+    const z = res === 0 ? 1 : 0;
+    const cf = full > 0xffffffff ? 1 : 0;
+    const v = (((an ^ res) & (bn ^ res)) >>> 31) & 1;
+    c.nzcv = ((n << 31) | (z << 30) | (cf << 29) | (v << 28)) >>> 0;
+  }
+  return BigInt(res);
+}
+
+function setLogicFlags(c: A64Core, sf: number, res: bigint): void {
+  const n = sf !== 0 ? Number(res >> 63n) : Number((res >> 31n) & 1n);
+  const z = res === 0n ? 1 : 0;
+  c.nzcv = ((n << 31) | (z << 30)) >>> 0;
+}
+
+function shiftReg(v: bigint, type: number, amt: number, sf: number): bigint {
+  if (amt === 0) return v;
+  const width = sf !== 0 ? 64 : 32;
+  const a = BigInt(amt);
+  switch (type) {
+    case 0:
+      return BigInt.asUintN(width, v << a);
+    case 1:
+      return v >> a;
+    case 2:
+      return BigInt.asUintN(width, BigInt.asIntN(width, v) >> a);
+    default:
+      return BigInt.asUintN(width, (v >> a) | (v << BigInt(width - amt)));
+  }
+}
+
+/** ExtendReg (C6.2.x): UXTB/H/W/X, SXTB/H/W/X then LSL by 0..4. */
+function extendReg(v: bigint, option: number, shift: number): bigint {
+  let r: bigint;
+  switch (option) {
+    case 0:
+      r = v & 0xffn;
+      break;
+    case 1:
+      r = v & 0xffffn;
+      break;
+    case 2:
+      r = v & M32;
+      break;
+    case 3:
+      r = v;
+      break;
+    case 4:
+      r = BigInt.asUintN(64, BigInt.asIntN(8, v));
+      break;
+    case 5:
+      r = BigInt.asUintN(64, BigInt.asIntN(16, v));
+      break;
+    case 6:
+      r = BigInt.asUintN(64, BigInt.asIntN(32, v));
+      break;
+    default:
+      r = v;
+  }
+  return shift === 0 ? r : BigInt.asUintN(64, r << BigInt(shift));
+}
+
+function ones(n: number): bigint {
+  return (1n << BigInt(n)) - 1n;
+}
+
+function ror(v: bigint, amt: number, width: number): bigint {
+  if (amt === 0) return v;
+  return BigInt.asUintN(width, (v >> BigInt(amt)) | (v << BigInt(width - amt)));
+}
+
+const bitMaskCache = new Map<number, bigint>();
+
+/** DecodeBitMasks for logical immediates (Arm ARM J1, shared pseudocode). Returns undefined if reserved. */
+function decodeLogicalImm(n: number, imms: number, immr: number, sf: number): bigint | undefined {
+  const key = (sf << 13) | (n << 12) | (immr << 6) | imms;
+  const cached = bitMaskCache.get(key);
+  if (cached !== undefined) return cached;
+  const combined = (n << 6) | (~imms & 63);
+  if (combined === 0) return undefined;
+  const len = 31 - Math.clz32(combined);
+  if (len < 1) return undefined;
+  if (sf === 0 && n !== 0) return undefined;
+  const levels = (1 << len) - 1;
+  if ((imms & levels) === levels) return undefined;
+  const s = imms & levels;
+  const r = immr & levels;
+  const esize = 1 << len;
+  const welem = ror(ones(s + 1), r, esize);
+  const width = sf !== 0 ? 64 : 32;
+  let v = 0n;
+  for (let i = 0; i < width; i += esize) v |= welem << BigInt(i);
+  bitMaskCache.set(key, v);
+  return v;
+}
+
+// ------------------------------------------------------------------ data processing — immediate
+
+function dpImm(c: A64Core, insn: number): void {
+  const op = (insn >>> 23) & 7;
+  const sf = insn >>> 31;
+  const rd = insn & 31;
+  const rn = (insn >>> 5) & 31;
+  switch (op) {
+    case 0:
+    case 1: {
+      // ADR / ADRP
+      const imm = (((insn >>> 5) & 0x7ffff) << 2) | ((insn >>> 29) & 3);
+      const simm = BigInt((imm << 11) >> 11);
+      if (insn >>> 31) c.setReg(rd, (c.pc & ~0xfffn) + (simm << 12n));
+      else c.setReg(rd, c.pc + simm);
+      break;
+    }
+    case 2: {
+      // ADD/ADDS/SUB/SUBS (immediate)
+      const sub = (insn >>> 30) & 1;
+      const s = (insn >>> 29) & 1;
+      const sh = (insn >>> 22) & 1;
+      let imm = BigInt((insn >>> 10) & 0xfff);
+      if (sh) imm <<= 12n;
+      const a = rnSp(c, rn);
+      const r = sub ? addWithCarry(c, sf, a, ~imm & M64, 1, s !== 0) : addWithCarry(c, sf, a, imm, 0, s !== 0);
+      if (s) c.setReg(rd, r);
+      else setRdSp(c, rd, r);
+      break;
+    }
+    case 4: {
+      // Logical (immediate)
+      const opc = (insn >>> 29) & 3;
+      const imm = decodeLogicalImm((insn >>> 22) & 1, (insn >>> 10) & 63, (insn >>> 16) & 63, sf);
+      if (imm === undefined) c.undef();
+      const a = c.x[rn]!;
+      let r: bigint;
+      if (opc === 0 || opc === 3) r = a & imm;
+      else if (opc === 1) r = a | imm;
+      else r = a ^ imm;
+      if (sf === 0) r &= M32;
+      if (opc === 3) {
+        setLogicFlags(c, sf, r);
+        c.setReg(rd, r);
+      } else setRdSp(c, rd, r);
+      break;
+    }
+    case 5: {
+      // MOVN / MOVZ / MOVK
+      const opc = (insn >>> 29) & 3;
+      const hw = (insn >>> 21) & 3;
+      if (opc === 1 || (sf === 0 && hw >= 2)) c.undef();
+      const sh = BigInt(hw * 16);
+      const imm = BigInt((insn >>> 5) & 0xffff) << sh;
+      let r: bigint;
+      if (opc === 0) r = ~imm & M64;
+      else if (opc === 2) r = imm;
+      else r = (c.x[rd]! & ~(0xffffn << sh)) | imm;
+      if (sf === 0) r &= M32;
+      c.setReg(rd, r);
+      break;
+    }
+    case 6: {
+      // SBFM / BFM / UBFM
+      const opc = (insn >>> 29) & 3;
+      const n = (insn >>> 22) & 1;
+      const immr = (insn >>> 16) & 63;
+      const imms = (insn >>> 10) & 63;
+      const width = sf ? 64 : 32;
+      if (opc === 3 || n !== sf || (sf === 0 && (immr >= 32 || imms >= 32))) c.undef();
+      const src = c.x[rn]!;
+      let r: bigint;
+      if (imms >= immr) {
+        const w = imms - immr + 1;
+        const field = (src >> BigInt(immr)) & ones(w);
+        if (opc === 0) r = BigInt.asUintN(width, BigInt.asIntN(w, field));
+        else if (opc === 2) r = field;
+        else r = (c.x[rd]! & ~ones(w)) | field;
+      } else {
+        const w = imms + 1;
+        const pos = BigInt(width - immr);
+        const field = src & ones(w);
+        if (opc === 0) r = BigInt.asUintN(width, BigInt.asIntN(w, field) << pos);
+        else if (opc === 2) r = field << pos;
+        else r = (c.x[rd]! & ~(ones(w) << pos)) | (field << pos);
+      }
+      if (sf === 0) r &= M32;
+      c.setReg(rd, r);
+      break;
+    }
+    case 7: {
+      // EXTR
+      const n = (insn >>> 22) & 1;
+      const o0 = (insn >>> 21) & 1;
+      const imms = (insn >>> 10) & 63;
+      if ((insn >>> 29) & 3 || o0 || n !== sf || (sf === 0 && imms >= 32)) c.undef();
+      const width = sf ? 64 : 32;
+      const rm = (insn >>> 16) & 31;
+      const hi = c.x[rn]!;
+      const lo = c.x[rm]!;
+      const r = imms === 0 ? lo : BigInt.asUintN(width, (lo >> BigInt(imms)) | (hi << BigInt(width - imms)));
+      c.setReg(rd, r);
+      break;
+    }
+    default:
+      c.undef();
+  }
+  c.next();
+}
+
+// ------------------------------------------------------------------ branches, exception generation, system
+
+function branchSys(c: A64Core, insn: number): void {
+  const top = insn >>> 26;
+  // B / BL
+  if ((top & 0x1f) === 0x05) {
+    const off = BigInt(((insn << 6) >> 6) * 4);
+    if (top & 0x20) c.x[30] = c.pc + 4n;
+    c.branch(c.pc + off);
+    return;
+  }
+  const top7 = insn >>> 25;
+  // CBZ / CBNZ
+  if ((top7 & 0x3f) === 0x1a) {
+    const sf = insn >>> 31;
+    const rt = insn & 31;
+    const v = sf ? c.x[rt]! : c.x[rt]! & M32;
+    const nz = (insn >>> 24) & 1;
+    if ((v === 0n) !== (nz === 1)) c.branch(c.pc + BigInt(((insn << 8) >> 13) * 4));
+    else c.next();
+    return;
+  }
+  // TBZ / TBNZ
+  if ((top7 & 0x3f) === 0x1b) {
+    const bit = ((insn >>> 31) << 5) | ((insn >>> 19) & 31);
+    const rt = insn & 31;
+    const set = (c.x[rt]! >> BigInt(bit)) & 1n;
+    const nz = (insn >>> 24) & 1;
+    if ((set === 1n) === (nz === 1)) c.branch(c.pc + BigInt(((insn << 13) >> 18) * 4));
+    else c.next();
+    return;
+  }
+  // B.cond
+  if (top7 === 0x2a) {
+    if ((insn >>> 4) & 1 || (insn >>> 24) & 1) c.undef();
+    if (cond(c, insn & 15)) c.branch(c.pc + BigInt(((insn << 8) >> 13) * 4));
+    else c.next();
+    return;
+  }
+  if (top7 === 0x6a) {
+    const b24 = (insn >>> 24) & 1;
+    if (b24 === 0) return exceptionGen(c, insn);
+    if (((insn >>> 22) & 3) === 0) return system(c, insn);
+    return c.undef();
+  }
+  if (top7 === 0x6b) return branchReg(c, insn);
+  c.undef();
+}
+
+function exceptionGen(c: A64Core, insn: number): void {
+  const opc = (insn >>> 21) & 7;
+  const ll = insn & 3;
+  const imm16 = (insn >>> 5) & 0xffff;
+  if (((insn >>> 2) & 7) !== 0) c.undef();
+  const next = c.pc + 4n;
+  if (opc === 0 && ll === 1) {
+    // SVC (C6.2.x): to EL1, or EL2 with TGE from EL0.
+    c.takeSync(c.syncTarget(), EC.SVC64, imm16, next);
+  }
+  if (opc === 0 && ll === 2) {
+    // HVC: UNDEFINED at EL0, when SCR_EL3.HCE = 0, or from Secure EL1 (D1.x).
+    if (c.el === 0 || (c.scr & SCR.HCE) === 0 || (c.el === 1 && !c.el2Enabled())) c.undef();
+    c.takeSync(c.el === 3 ? 3 : 2, EC.HVC64, imm16, next);
+  }
+  if (opc === 0 && ll === 3) {
+    // SMC: UNDEFINED at EL0; trapped to EL2 by HCR_EL2.TSC at EL1 (preferred return = the SMC);
+    // UNDEFINED when SCR_EL3.SMD = 1.
+    if (c.el === 0) c.undef();
+    if (c.el === 1 && (c.effHcr() & HCR.TSC) !== 0) c.takeSync(2, EC.SMC64, imm16, c.pc);
+    if ((c.scr & SCR.SMD) !== 0) c.undef();
+    c.takeSync(3, EC.SMC64, imm16, next);
+  }
+  if (opc === 1 && ll === 0) {
+    // BRK: preferred return is the BRK itself.
+    c.takeSync(c.syncTarget(), EC.BRK64, imm16, c.pc);
+  }
+  c.undef();
+}
+
+function system(c: A64Core, insn: number): void {
+  // HINT: 1101 0101 0000 0011 0010 CRm op2 11111
+  if (((insn & 0xfffff01f) >>> 0) === 0xd503201f) {
+    const hint = (insn >>> 5) & 0x7f;
+    switch (hint) {
+      case 1: // YIELD
+        c.yieldNow = true;
+        c.attn = true;
+        break;
+      case 2: // WFE
+        wfx(c, true);
+        return;
+      case 3: // WFI
+        wfx(c, false);
+        return;
+      case 4: // SEV: wake every core's WFE (handled as a yield) and set their event registers.
+        c.eventReg = true;
+        break;
+      case 5: // SEVL
+        c.eventReg = true;
+        break;
+      default: // NOP and unallocated hints
+        break;
+    }
+    c.next();
+    return;
+  }
+  // Barriers and CLREX: 1101 0101 0000 0011 0011 CRm op2 11111
+  if (((insn & 0xfffff01f) >>> 0) === 0xd503301f) {
+    const op2 = (insn >>> 5) & 7;
+    if (op2 === 2) c.monitor.clear(c.index);
+    else if (op2 !== 4 && op2 !== 5 && op2 !== 6) c.undef();
+    c.next();
+    return;
+  }
+  // MSR (immediate): 1101 0101 0000 0 op1 0100 CRm op2 11111
+  if (((insn & 0xfff8f01f) >>> 0) === 0xd500401f) return execMsrImmediate(c, insn);
+  // SYS/SYSL (op0 = 1) and MRS/MSR (op0 = 2, 3)
+  if (((insn >>> 19) & 3) !== 0) return execSystemRegister(c, insn);
+  c.undef();
+}
+
+/** WFI / WFE with the HCR_EL2.TWI/TWE and SCR_EL3.TWI/TWE traps (D1.16.x). */
+function wfx(c: A64Core, isWfe: boolean): void {
+  const hcr = c.effHcr();
+  const iss = (0xe << 20) | (1 << 24) | (isWfe ? 1 : 0);
+  if (c.el === 0 && (c.sr[R.SCTLR_EL1]! & (isWfe ? 1n << 18n : 1n << 16n)) === 0n && (hcr & HCR.TGE) === 0) {
+    c.takeSync(1, EC.WFX, iss, c.pc);
+  }
+  if (c.el <= 1 && (hcr & (isWfe ? HCR.TWE : HCR.TWI)) !== 0) c.takeSync(2, EC.WFX, iss, c.pc);
+  if (c.el <= 2 && (c.scr & (isWfe ? SCR.TWE : SCR.TWI)) !== 0) c.takeSync(3, EC.WFX, iss, c.pc);
+  c.next();
+  if (isWfe) {
+    if (c.eventReg) c.eventReg = false;
+    else {
+      c.yieldNow = true;
+      c.attn = true;
+    }
+    return;
+  }
+  if (!c.wakeCondition()) {
+    c.halted = true;
+    c.attn = true;
+  }
+}
+
+function branchReg(c: A64Core, insn: number): void {
+  const opc = (insn >>> 21) & 15;
+  const op2 = (insn >>> 16) & 31;
+  const op3 = (insn >>> 10) & 63;
+  const rn = (insn >>> 5) & 31;
+  const op4 = insn & 31;
+  if (op2 !== 31 || op3 !== 0) c.undef();
+  switch (opc) {
+    case 0: // BR
+    case 2: // RET
+      if (op4 !== 0) c.undef();
+      c.branch(c.x[rn]!);
+      return;
+    case 1: {
+      // BLR
+      if (op4 !== 0) c.undef();
+      const t = c.x[rn]!;
+      c.x[30] = c.pc + 4n;
+      c.branch(t);
+      return;
+    }
+    case 4:
+      // ERET: UNDEFINED at EL0 (C6.2.x).
+      if (rn !== 31 || op4 !== 0 || c.el === 0) c.undef();
+      c.eret();
+      return;
+    default:
+      c.undef();
+  }
+}
+
+// ------------------------------------------------------------------ data processing — register
+
+function dpReg(c: A64Core, insn: number): void {
+  const sf = insn >>> 31;
+  const rd = insn & 31;
+  const rn = (insn >>> 5) & 31;
+  const rm = (insn >>> 16) & 31;
+  const op1 = (insn >>> 28) & 1;
+  const op2 = (insn >>> 21) & 15;
+  if (op1 === 0) {
+    if ((op2 & 8) === 0) {
+      // Logical (shifted register)
+      const opc = (insn >>> 29) & 3;
+      const shift = (insn >>> 22) & 3;
+      const n = (insn >>> 21) & 1;
+      const imm6 = (insn >>> 10) & 63;
+      if (sf === 0 && imm6 >= 32) c.undef();
+      let b = shiftReg(sf ? c.x[rm]! : c.x[rm]! & M32, shift, imm6, sf);
+      if (n) b = ~b & (sf ? M64 : M32);
+      const a = sf ? c.x[rn]! : c.x[rn]! & M32;
+      let r: bigint;
+      if (opc === 0 || opc === 3) r = a & b;
+      else if (opc === 1) r = a | b;
+      else r = a ^ b;
+      if (opc === 3) setLogicFlags(c, sf, r);
+      c.setReg(rd, r);
+    } else if ((op2 & 1) === 0) {
+      // Add/subtract (shifted register)
+      const sub = (insn >>> 30) & 1;
+      const s = (insn >>> 29) & 1;
+      const shift = (insn >>> 22) & 3;
+      const imm6 = (insn >>> 10) & 63;
+      if (shift === 3 || (sf === 0 && imm6 >= 32)) c.undef();
+      const b = shiftReg(sf ? c.x[rm]! : c.x[rm]! & M32, shift, imm6, sf);
+      const a = c.x[rn]!;
+      const r = sub ? addWithCarry(c, sf, a, ~b & M64, 1, s !== 0) : addWithCarry(c, sf, a, b, 0, s !== 0);
+      c.setReg(rd, r);
+    } else {
+      // Add/subtract (extended register)
+      const sub = (insn >>> 30) & 1;
+      const s = (insn >>> 29) & 1;
+      const opt = (insn >>> 22) & 3;
+      const option = (insn >>> 13) & 7;
+      const imm3 = (insn >>> 10) & 7;
+      if (opt !== 0 || imm3 > 4) c.undef();
+      const b = extendReg(c.x[rm]!, option, imm3);
+      const a = rnSp(c, rn);
+      const r = sub ? addWithCarry(c, sf, a, ~b & M64, 1, s !== 0) : addWithCarry(c, sf, a, b, 0, s !== 0);
+      if (s) c.setReg(rd, r);
+      else setRdSp(c, rd, r);
+    }
+    c.next();
+    return;
+  }
+  switch (op2) {
+    case 0: {
+      // ADC/ADCS/SBC/SBCS
+      if (((insn >>> 10) & 63) !== 0) c.undef();
+      const sub = (insn >>> 30) & 1;
+      const s = (insn >>> 29) & 1;
+      const carry = (c.nzcv >>> 29) & 1;
+      const b = sub ? ~c.x[rm]! & M64 : c.x[rm]!;
+      c.setReg(rd, addWithCarry(c, sf, c.x[rn]!, b, carry, s !== 0));
+      break;
+    }
+    case 2: {
+      // CCMN/CCMP (register or immediate)
+      if (((insn >>> 29) & 1) === 0 || (insn >>> 10) & 1 || (insn >>> 4) & 1) c.undef();
+      const sub = (insn >>> 30) & 1;
+      const isImm = (insn >>> 11) & 1;
+      if (cond(c, (insn >>> 12) & 15)) {
+        const b = isImm ? BigInt(rm) : c.x[rm]!;
+        if (sub) addWithCarry(c, sf, c.x[rn]!, ~b & M64, 1, true);
+        else addWithCarry(c, sf, c.x[rn]!, b, 0, true);
+      } else c.nzcv = ((insn & 15) << 28) >>> 0;
+      break;
+    }
+    case 4: {
+      // CSEL/CSINC/CSINV/CSNEG
+      if ((insn >>> 29) & 1 || (insn >>> 11) & 1) c.undef();
+      const o = ((insn >>> 29) & 2) | ((insn >>> 10) & 1);
+      let r: bigint;
+      if (cond(c, (insn >>> 12) & 15)) r = c.x[rn]!;
+      else {
+        const m = c.x[rm]!;
+        if (o === 0) r = m;
+        else if (o === 1) r = m + 1n;
+        else if (o === 2) r = ~m;
+        else r = -m;
+        r &= M64;
+      }
+      if (sf === 0) r &= M32;
+      c.setReg(rd, r);
+      break;
+    }
+    case 6:
+      if ((insn >>> 30) & 1) dp1(c, insn, sf, rd, rn);
+      else dp2(c, insn, sf, rd, rn, rm);
+      break;
+    default:
+      if (op2 & 8) dp3(c, insn, sf, rd, rn, rm);
+      else c.undef();
+  }
+  c.next();
+}
+
+function dp1(c: A64Core, insn: number, sf: number, rd: number, rn: number): void {
+  const opcode = (insn >>> 10) & 63;
+  if (((insn >>> 16) & 31) !== 0 || (insn >>> 29) & 1) c.undef();
+  const width = sf ? 64 : 32;
+  const v = sf ? c.x[rn]! : c.x[rn]! & M32;
+  let r: bigint;
+  switch (opcode) {
+    case 0: {
+      // RBIT
+      r = 0n;
+      let t = v;
+      for (let i = 0; i < width; i++) {
+        r = (r << 1n) | (t & 1n);
+        t >>= 1n;
+      }
+      break;
+    }
+    case 1: // REV16
+      r = revBytes(v, width, 2);
+      break;
+    case 2: // REV32 (sf=1) / REV (sf=0)
+      r = revBytes(v, width, 4);
+      break;
+    case 3:
+      if (!sf) c.undef();
+      r = revBytes(v, 64, 8);
+      break;
+    case 4: // CLZ
+      r = BigInt(clz(v, width));
+      break;
+    case 5: {
+      // CLS: leading sign bits excluding the top one.
+      const top = (v >> BigInt(width - 1)) & 1n;
+      const x = top ? ~v & ones(width) : v;
+      r = BigInt(clz(x, width) - 1);
+      break;
+    }
+    default:
+      c.undef();
+  }
+  c.setReg(rd, r);
+}
+
+function clz(v: bigint, width: number): number {
+  if (v === 0n) return width;
+  const hi = Number(v >> 32n);
+  if (width === 64 && hi !== 0) return Math.clz32(hi);
+  const lo = Number(v & M32);
+  return (width === 64 ? 32 : 0) + Math.clz32(lo);
+}
+
+/** Reverse bytes inside each container of `cbytes` bytes. */
+function revBytes(v: bigint, width: number, cbytes: number): bigint {
+  let r = 0n;
+  const nbytes = width / 8;
+  for (let i = 0; i < nbytes; i++) {
+    const b = (v >> BigInt(i * 8)) & 0xffn;
+    const container = Math.floor(i / cbytes);
+    const within = i % cbytes;
+    const dst = container * cbytes + (cbytes - 1 - within);
+    r |= b << BigInt(dst * 8);
+  }
+  return r;
+}
+
+function dp2(c: A64Core, insn: number, sf: number, rd: number, rn: number, rm: number): void {
+  const opcode = (insn >>> 10) & 63;
+  if ((insn >>> 29) & 1) c.undef();
+  const width = sf ? 64 : 32;
+  const a = sf ? c.x[rn]! : c.x[rn]! & M32;
+  const b = sf ? c.x[rm]! : c.x[rm]! & M32;
+  let r: bigint;
+  switch (opcode) {
+    case 2: // UDIV (division by zero gives 0, C6.2.x)
+      r = b === 0n ? 0n : a / b;
+      break;
+    case 3: {
+      // SDIV
+      const sa = BigInt.asIntN(width, a);
+      const sb = BigInt.asIntN(width, b);
+      r = sb === 0n ? 0n : BigInt.asUintN(width, sa / sb);
+      break;
+    }
+    case 8:
+      r = BigInt.asUintN(width, a << (b % BigInt(width)));
+      break;
+    case 9:
+      r = a >> (b % BigInt(width));
+      break;
+    case 10:
+      r = BigInt.asUintN(width, BigInt.asIntN(width, a) >> (b % BigInt(width)));
+      break;
+    case 11:
+      r = ror(a, Number(b % BigInt(width)), width);
+      break;
+    default:
+      // CRC32* are not implemented (ID_AA64ISAR0.CRC32 = 0): UNDEFINED.
+      c.undef();
+  }
+  c.setReg(rd, r);
+}
+
+function dp3(c: A64Core, insn: number, sf: number, rd: number, rn: number, rm: number): void {
+  const op54 = (insn >>> 29) & 3;
+  const op31 = (insn >>> 21) & 7;
+  const o0 = (insn >>> 15) & 1;
+  const ra = (insn >>> 10) & 31;
+  if (op54 !== 0) c.undef();
+  const a = c.x[ra]!;
+  let r: bigint;
+  switch (op31) {
+    case 0: {
+      const width = sf ? 64 : 32;
+      const p = c.x[rn]! * c.x[rm]!;
+      r = BigInt.asUintN(width, o0 ? a - p : a + p);
+      break;
+    }
+    case 1: {
+      if (!sf) c.undef();
+      const p = BigInt.asIntN(32, c.x[rn]!) * BigInt.asIntN(32, c.x[rm]!);
+      r = BigInt.asUintN(64, o0 ? a - p : a + p);
+      break;
+    }
+    case 5: {
+      if (!sf) c.undef();
+      const p = (c.x[rn]! & M32) * (c.x[rm]! & M32);
+      r = BigInt.asUintN(64, o0 ? a - p : a + p);
+      break;
+    }
+    case 2:
+      if (!sf || o0) c.undef();
+      r = BigInt.asUintN(64, (BigInt.asIntN(64, c.x[rn]!) * BigInt.asIntN(64, c.x[rm]!)) >> 64n);
+      break;
+    case 6:
+      if (!sf || o0) c.undef();
+      r = (c.x[rn]! * c.x[rm]!) >> 64n;
+      break;
+    default:
+      c.undef();
+  }
+  c.setReg(rd, r);
+}
+
+// ------------------------------------------------------------------ loads and stores
+
+/** Load `size` bytes (1, 2, 4, 8) zero-extended. */
+function load(c: A64Core, va: bigint, size: number, mmu: number): bigint {
+  switch (size) {
+    case 1:
+      return BigInt(c.read8(va, mmu));
+    case 2:
+      return BigInt(c.read16(va, mmu));
+    case 4:
+      return BigInt(c.read32(va, mmu) >>> 0);
+    default:
+      return c.read64(va, mmu);
+  }
+}
+
+function store(c: A64Core, va: bigint, size: number, v: bigint, mmu: number): void {
+  switch (size) {
+    case 1:
+      c.write8(va, Number(v & 0xffn), mmu);
+      return;
+    case 2:
+      c.write16(va, Number(v & 0xffffn), mmu);
+      return;
+    case 4:
+      c.write32(va, Number(v & M32), mmu);
+      return;
+    default:
+      c.write64(va, v, mmu);
+  }
+}
+
+/** SP alignment check for SP-based addressing (SCTLR_ELx.SA / SA0, D1.8.2). */
+function checkSpAlign(c: A64Core, rn: number): void {
+  if (rn !== 31) return;
+  const sp = c.getSP();
+  if ((sp & 15n) === 0n) return;
+  const sctlr = c.el === 0 || c.el === 1 ? c.sr[R.SCTLR_EL1]! : c.sr[c.el === 2 ? R.SCTLR_EL2 : R.SCTLR_EL3]!;
+  const bit = c.el === 0 ? 4n : 3n;
+  if ((sctlr >> bit) & 1n) c.takeSync(c.syncTarget(), EC.SP_ALIGN, 0, c.pc);
+}
+
+/** Data-abort syndrome for single-register accesses (ISV=1, SAS, SSE, SRT, SF, AR). */
+function iss(size: number, signed: boolean, rt: number, sf64: boolean, ar: boolean): number {
+  const sas = size === 1 ? 0 : size === 2 ? 1 : size === 4 ? 2 : 3;
+  return (1 << 24) | (sas << 22) | (signed ? 1 << 21 : 0) | (rt << 16) | (sf64 ? 1 << 15 : 0) | (ar ? 1 << 14 : 0);
+}
+
+function loadStore(c: A64Core, insn: number): void {
+  const op0 = insn >>> 28;
+  const v = (insn >>> 26) & 1;
+  if (v) {
+    fpAccessCheck(c);
+    c.undef();
+  }
+  if ((op0 & 3) === 0) return exclusive(c, insn);
+  if ((op0 & 3) === 1) {
+    // Load register (literal)
+    if ((insn >>> 24) & 1) c.undef();
+    const opc = insn >>> 30;
+    const rt = insn & 31;
+    const va = BigInt.asUintN(64, c.pc + BigInt(((insn << 8) >> 13) * 4));
+    c.curISS = 0;
+    if (opc === 0) c.setReg(rt, load(c, va, 4, c.mmu));
+    else if (opc === 1) c.setReg(rt, load(c, va, 8, c.mmu));
+    else if (opc === 2) c.setReg(rt, BigInt.asUintN(64, BigInt.asIntN(32, load(c, va, 4, c.mmu))));
+    // opc 3: PRFM (literal) is a hint.
+    c.next();
+    return;
+  }
+  if ((op0 & 3) === 2) return pair(c, insn);
+  // Load/store register: unscaled, post, unprivileged, pre, register offset, unsigned offset.
+  const size = insn >>> 30;
+  const opc = (insn >>> 22) & 3;
+  const rt = insn & 31;
+  const rn = (insn >>> 5) & 31;
+  const bytes = 1 << size;
+  let va: bigint;
+  let wb = 0; // 0 none, 1 post, 2 pre
+  let mmu = c.mmu;
+  let off: bigint;
+  if ((insn >>> 24) & 1) {
+    off = BigInt(((insn >>> 10) & 0xfff) << size);
+    va = BigInt.asUintN(64, rnSp(c, rn) + off);
+  } else if ((insn >>> 21) & 1) {
+    if (((insn >>> 10) & 3) !== 2) c.undef(); // atomics (LSE) not implemented
+    const option = (insn >>> 13) & 7;
+    if ((option & 2) === 0) c.undef();
+    const s = (insn >>> 12) & 1;
+    const rm = (insn >>> 16) & 31;
+    va = BigInt.asUintN(64, rnSp(c, rn) + extendReg(c.x[rm]!, option, s ? size : 0));
+  } else {
+    const imm9 = BigInt(((insn >>> 12) & 0x1ff) << 23 >> 23);
+    const kind = (insn >>> 10) & 3;
+    const base = rnSp(c, rn);
+    if (kind === 0) va = BigInt.asUintN(64, base + imm9);
+    else if (kind === 1) {
+      va = base;
+      wb = 1;
+    } else if (kind === 2) {
+      va = BigInt.asUintN(64, base + imm9);
+      // LDTR/STTR: EL0 permissions when executed at EL1 (C6.2.x).
+      if (c.el === 1) mmu = 0;
+    } else {
+      va = BigInt.asUintN(64, base + imm9);
+      wb = 2;
+    }
+    if (wb !== 0) off = imm9;
+    else off = 0n;
+  }
+  if (rn === 31) checkSpAlign(c, rn);
+  const sfReg = (x: bigint): bigint => x;
+  void sfReg;
+  if (opc === 0) {
+    // STR*
+    c.curISS = wb === 0 ? iss(bytes, false, rt, size === 3, false) : 0;
+    store(c, va, bytes, c.x[rt]!, mmu);
+  } else if (opc === 1) {
+    c.curISS = wb === 0 ? iss(bytes, false, rt, size === 3, false) : 0;
+    const val = load(c, va, bytes, mmu);
+    if (wb !== 0) writeback(c, rn, wb, va, off!);
+    c.setReg(rt, val);
+    c.next();
+    return;
+  } else {
+    if (size === 3) {
+      if (opc === 2) {
+        // PRFM: a hint, no access.
+        c.next();
+        return;
+      }
+      c.undef();
+    }
+    if (size === 2 && opc === 3) c.undef();
+    const to32 = opc === 3;
+    c.curISS = wb === 0 ? iss(bytes, true, rt, !to32, false) : 0;
+    const raw = load(c, va, bytes, mmu);
+    const sx = BigInt.asIntN(bytes * 8, raw);
+    const val = to32 ? BigInt.asUintN(32, sx) : BigInt.asUintN(64, sx);
+    if (wb !== 0) writeback(c, rn, wb, va, off!);
+    c.setReg(rt, val);
+    c.next();
+    return;
+  }
+  if (wb !== 0) writeback(c, rn, wb, va, off!);
+  c.next();
+}
+
+function writeback(c: A64Core, rn: number, wb: number, va: bigint, off: bigint): void {
+  const nv = wb === 1 ? BigInt.asUintN(64, va + off) : va;
+  setRdSp(c, rn, nv);
+}
+
+function pair(c: A64Core, insn: number): void {
+  const opc = insn >>> 30;
+  const mode = (insn >>> 23) & 3;
+  const l = (insn >>> 22) & 1;
+  const rt = insn & 31;
+  const rn = (insn >>> 5) & 31;
+  const rt2 = (insn >>> 10) & 31;
+  if (opc === 3 || (opc === 1 && l === 0) || (opc === 1 && mode === 0)) c.undef();
+  const size = opc === 2 ? 8 : 4;
+  const scale = opc === 2 ? 3 : 2;
+  const imm = BigInt(((((insn >>> 15) & 0x7f) << 25) >> 25) << scale);
+  const base = rnSp(c, rn);
+  if (rn === 31) checkSpAlign(c, rn);
+  const va = mode === 1 ? base : BigInt.asUintN(64, base + imm);
+  const va2 = BigInt.asUintN(64, va + BigInt(size));
+  c.curISS = 0;
+  const mmu = c.mmu;
+  if (l) {
+    let a = load(c, va, size, mmu);
+    let b = load(c, va2, size, mmu);
+    if (opc === 1) {
+      a = BigInt.asUintN(64, BigInt.asIntN(32, a));
+      b = BigInt.asUintN(64, BigInt.asIntN(32, b));
+    }
+    if (mode === 1) setRdSp(c, rn, BigInt.asUintN(64, base + imm));
+    else if (mode === 3) setRdSp(c, rn, va);
+    c.setReg(rt, a);
+    c.setReg(rt2, b);
+  } else {
+    const a = c.x[rt]!;
+    const b = c.x[rt2]!;
+    // Check both halves before writing either, so a fault leaves memory unchanged.
+    if (Number(va & 0xfffn) + 2 * size > 4096) {
+      c.translateData(va, true, mmu);
+      c.translateData(va2, true, mmu);
+    }
+    store(c, va, size, a, mmu);
+    store(c, va2, size, b, mmu);
+    if (mode === 1) setRdSp(c, rn, BigInt.asUintN(64, base + imm));
+    else if (mode === 3) setRdSp(c, rn, va);
+  }
+  c.next();
+}
+
+/** Load/store exclusive, load-acquire/store-release (C6.2.x; global monitor B2.9). */
+function exclusive(c: A64Core, insn: number): void {
+  const size = insn >>> 30;
+  const o2 = (insn >>> 23) & 1;
+  const l = (insn >>> 22) & 1;
+  const o1 = (insn >>> 21) & 1;
+  const rs = (insn >>> 16) & 31;
+  const o0 = (insn >>> 15) & 1;
+  const rt2 = (insn >>> 10) & 31;
+  const rn = (insn >>> 5) & 31;
+  const rt = insn & 31;
+  const bytes = 1 << size;
+  const mmu = c.mmu;
+  const va = rnSp(c, rn);
+  if (rn === 31) checkSpAlign(c, rn);
+  if (o2 === 1) {
+    // LDAR/STLR (o1 = 0, o0 = 1); LDLAR/STLLR and CAS* are not Armv8.0.
+    if (o1 !== 0 || o0 !== 1) c.undef();
+    if ((va & BigInt(bytes - 1)) !== 0n) c.alignmentFault(va, l === 0, mmu);
+    c.curISS = iss(bytes, false, rt, size === 3, true);
+    if (l) c.setReg(rt, load(c, va, bytes, mmu));
+    else store(c, va, bytes, c.x[rt]!, mmu);
+    c.next();
+    return;
+  }
+  const isPair = o1 === 1;
+  if (isPair && size < 2) c.undef();
+  const total = isPair ? bytes * 2 : bytes;
+  // Exclusives must be aligned to their total size (B2.5.2).
+  if ((va & BigInt(total - 1)) !== 0n) c.alignmentFault(va, l === 0, mmu);
+  c.curISS = 0;
+  if (l) {
+    if (isPair) {
+      const a = load(c, va, bytes, mmu);
+      const b = load(c, BigInt.asUintN(64, va + BigInt(bytes)), bytes, mmu);
+      const pa = c.translateData(va, false, mmu);
+      c.monitor.mark(c.index, pa);
+      c.setReg(rt, a);
+      c.setReg(rt2, b);
+    } else {
+      const a = load(c, va, bytes, mmu);
+      const pa = c.translateData(va, false, mmu);
+      c.monitor.mark(c.index, pa);
+      c.setReg(rt, a);
+    }
+    c.next();
+    return;
+  }
+  // Store exclusive: translate first (faults are taken even if the monitor is open).
+  const pa = c.translateData(va, true, mmu);
+  if (c.monitor.holds(c.index, pa)) {
+    c.monitor.clear(c.index);
+    if (isPair) {
+      store(c, va, bytes, c.x[rt]!, mmu);
+      store(c, BigInt.asUintN(64, va + BigInt(bytes)), bytes, c.x[rt2]!, mmu);
+    } else store(c, va, bytes, c.x[rt]!, mmu);
+    c.setReg(rs, 0n);
+  } else {
+    c.setReg(rs, 1n);
+  }
+  c.next();
+}
+
+export { PSR };
