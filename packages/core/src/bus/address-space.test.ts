@@ -100,6 +100,24 @@ describe('AddressSpace', () => {
     expect(() => ram.load(-1, new Uint8Array(1))).toThrow(/does not fit in 'ram'/);
   });
 
+  it('delivers an MSI as an ordinary write from a device view to a doorbell region', () => {
+    const sys = new AddressSpace('sysbus');
+    sys.addRam('ram', 0x8000_0000, 0x10000);
+    const doorbell = new Recorder();
+    sys.addMmio('msi-doorbell', 0x0800_0000, 0x1000, doorbell);
+    // The PCI device's bus addresses: 0x0 maps to the CPU's 0x0 (identity window).
+    const dev = new AddressSpace('pci0:01.0');
+    dev.setMaster('pci0:01.0', -1);
+    dev.addAlias('host-window', 0, 0x1_0000_0000, sys, 0);
+    dev.write(0x0800_0040, 4, 33);
+    expect(dev.status).toBe(BusStatus.Ok);
+    expect(doorbell.log).toEqual(['w4@64=21']);
+    expect(doorbell.masters).toEqual(['pci0:01.0']);
+    // DMA (writeBytes) never reaches device registers.
+    expect(dev.writeBytes(0x0800_0040, new Uint8Array(4))).toBe(false);
+    expect(doorbell.log).toHaveLength(1);
+  });
+
   it('spans adjacent RAM regions in DMA transfers', () => {
     const s = new AddressSpace('sysbus');
     s.addRam('lo', 0x0, 0x1000);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EventBus } from '../events/events.js';
 import { type Runnable, Scheduler } from './scheduler.js';
 
 /**
@@ -223,12 +224,18 @@ describe('Scheduler', () => {
     const trace = (): string[] => {
       const s = new Scheduler({ quantumNs: 700 });
       const out: string[] = [];
+      // Events go through an EventBus clocked by the scheduler, as in a machine.
+      const bus = new EventBus(() => s.now());
+      bus.addSink({ event: (e) => out.push(JSON.stringify(e)) });
       const cpus = [new FakeCpu('a', s, 90), new FakeCpu('b', s, 130)];
       for (const c of cpus) s.addRunnable(c);
       let n = 0;
       // CPUs arm timers from inside their quanta; timers halt and wake CPUs.
       cpus[0]!.onRun = (c) => {
-        if (c.t % 900 === 0) s.after(250, () => out.push(`t${n++}@${s.now()}:${cpus[1]!.t}`));
+        if (c.t % 900 === 0) {
+          bus.emit('cpu.exception', c.name, { cause: n % 3 });
+          s.after(250, () => bus.emit('irq.inject', 'dev', { n: n++, b: cpus[1]!.t }));
+        }
       };
       const wake = s.timer(() => {
         cpus[1]!.halted = !cpus[1]!.halted;
@@ -243,6 +250,8 @@ describe('Scheduler', () => {
     const a = trace();
     const b = trace();
     expect(a.length).toBeGreaterThan(20);
+    expect(a.filter((l) => l.includes('"kind":"irq.inject"')).length).toBeGreaterThan(5);
+    expect(a.filter((l) => l.includes('"kind":"cpu.exception"')).length).toBeGreaterThan(5);
     expect(b).toEqual(a);
   });
 });
