@@ -11,6 +11,7 @@ const programs: Array<[string, Record<string, unknown>?, number?]> = [
   ['csr.elf'],
   ['traps.elf'],
   ['pmp.elf'],
+  ['fp.elf'],
   ['vm.elf'],
   ['vm.elf', { 'ad-update': 'fault' }, 5],
 ];
