@@ -74,6 +74,8 @@ export default async function bench() {
   const rtz = sf.makeEnv('riscv', sf.RTZ);
   let sink = 0n;
   let sink32 = 0;
+  const file = new BigUint64Array(32);
+  const regs = new sf.F64Regs(file);
   const loop64 = (op, e = env) => () => {
     for (let i = 0; i < N; i++) sink ^= op(e, A[i], B[i]);
     return N;
@@ -122,6 +124,34 @@ export default async function bench() {
     measure('f64_add RTZ', loop64(sf.f64_add, rtz)),
     measure('f64_add subnormal operands (exact path)', () => {
       for (let i = 0; i < N; i++) sink ^= sf.f64_add(env, SUB[i], B[i] >> 12n);
+      return N;
+    }),
+    // register-file forms: operands and result stay in a BigUint64Array, no BigInt per operation
+    withReference(
+      measure('f64r_add RNE (register file)', () => {
+        for (let i = 0; i < N; i++) {
+          file[1] = A[i];
+          file[2] = B[i];
+          sf.f64r_add(env, regs, 3, 1, 2);
+        }
+        return N;
+      }),
+      measure('native', () => {
+        for (let i = 0; i < N; i++) {
+          file[1] = A[i];
+          file[2] = B[i];
+          regs.d[3] = regs.d[1] + regs.d[2];
+        }
+        return N;
+      }),
+    ),
+    measure('f64r_fma RNE (register file)', () => {
+      for (let i = 0; i < N; i++) {
+        file[1] = A[i];
+        file[2] = B[i];
+        file[3] = C[i];
+        sf.f64r_fma(env, regs, 4, 1, 2, 3);
+      }
       return N;
     }),
     withReference(measure('f32_add RNE', loop32(sf.f32_add)), measure('native', native32(add))),

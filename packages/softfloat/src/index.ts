@@ -6,3 +6,4 @@ export * from './env.js';
 export * from './ops.js';
 export { F16, F32, F64, roundPack, unpack, type Format } from './generic.js';
 export { recipEstimate, recipSqrtEstimate } from './estimate.js';
+export * from './regfile.js';
