@@ -163,7 +163,8 @@ export function parseElf(bytes: Uint8Array, opts: ParseElfOptions = {}): ElfFile
       const filesz = u64(o + 32);
       const memsz = u64(o + 40);
       if (ptype === PT_LOAD) {
-        if (offset + filesz > BigInt(bytes.length)) throw fail(`truncated: segment ${i} needs file bytes [0x${offset.toString(16)}, +0x${filesz.toString(16)}) beyond the end of the file`);
+        // A segment with nothing in the file (all bss) may carry any offset.
+        if (filesz > 0n && offset + filesz > BigInt(bytes.length)) throw fail(`truncated: segment ${i} needs file bytes [0x${offset.toString(16)}, +0x${filesz.toString(16)}) beyond the end of the file`);
         if (memsz < filesz) throw fail(`segment ${i} has p_memsz 0x${memsz.toString(16)} smaller than p_filesz 0x${filesz.toString(16)}`);
         if (memsz > 1n << 40n) throw fail(`segment ${i} has an implausible p_memsz 0x${memsz.toString(16)}`);
       }
@@ -171,7 +172,7 @@ export function parseElf(bytes: Uint8Array, opts: ParseElfOptions = {}): ElfFile
         index: i,
         type: ptype,
         flags: u32(o + 4),
-        offset: ptype === PT_LOAD ? Number(offset) : Number(BigInt.asUintN(52, offset)),
+        offset: ptype === PT_LOAD && filesz > 0n ? Number(offset) : Number(BigInt.asUintN(52, offset)),
         vaddr: u64(o + 16),
         paddr: u64(o + 24),
         filesz: ptype === PT_LOAD ? Number(filesz) : Number(BigInt.asUintN(52, filesz)),

@@ -130,6 +130,20 @@ describe('loadElf', () => {
     expectSimError(() => loadElf(s, arm64Elf, { useVirtual: true }), /outside any physical address/);
   });
 
+  it('zero-fills a segment that is all bss, whatever its file offset', () => {
+    const b = riscvElf.slice();
+    const dv = new DataView(b.buffer);
+    const ph = 64 + 2 * 56; // the data segment
+    dv.setBigUint64(ph + 8, 0xffff_ffffn, true); // p_offset far past the end of the file
+    dv.setBigUint64(ph + 32, 0n, true); // p_filesz
+    const s = space(0x8000_0000, MiB);
+    const r = loadElf(s, b);
+    expect(r.segments[1]).toMatchObject({ address: 0x8000_1000, filesz: 0, memsz: 0x4000 });
+    expect(s.read64(0x8000_2000)).toBe(0n);
+    expect(s.read64(0x8000_4ff8)).toBe(0n);
+    expect(s.read(0x8000_5000, 1)).toBe(0xaa);
+  });
+
   it('applies a load offset to addresses and entry', () => {
     const s = space(0x9000_0000, MiB);
     const r = loadElf(s, riscvElf, { offset: 0x1000_0000 });
