@@ -80,7 +80,7 @@ export function writeDts(root: FdtNode, opts: WriteDtsOptions = {}): string {
   const formatted = new Map<FdtNode, string[]>();
   const format = (n: FdtNode): void => {
     const lines: string[] = [];
-    for (const [name, v] of n.props) lines.push(formatProp(name, v, ref, byPhandle));
+    for (const [name, v] of n.props) lines.push(formatProp(n, name, v, ref, byPhandle));
     formatted.set(n, lines);
     n.children.forEach(format);
   };
@@ -133,6 +133,7 @@ function quote(s: string): string {
 }
 
 function formatProp(
+  node: FdtNode,
   name: string,
   v: Uint8Array,
   ref: (v: number) => string,
@@ -145,6 +146,7 @@ function formatProp(
     let parts: string[];
     if (PHANDLE_LIST_PROPS.has(name)) parts = cells.map(ref);
     else if (name === 'interrupts-extended') parts = interruptsExtended(cells, ref, byPhandle);
+    else if (name === 'interrupt-map') parts = interruptMap(node, cells, ref, byPhandle);
     else parts = cells.map((c) => hex(c));
     return `${name} = <${parts.join(' ')}>;`;
   }
@@ -165,6 +167,34 @@ function interruptsExtended(cells: number[], ref: (v: number) => string, byPhand
     if (ctrl === undefined || nc === undefined || i + 1 + nc > cells.length) return cells.map((c) => hex(c));
     parts.push(ref(cells[i]!), ...cells.slice(i + 1, i + 1 + nc).map((c) => hex(c)));
     i += 1 + nc;
+  }
+  return parts;
+}
+
+/**
+ * `interrupt-map` entries (devicetree spec v0.4 §2.4.3.1): child unit address
+ * (#address-cells of the node), child specifier (#interrupt-cells of the node), the parent's
+ * phandle, parent unit address (the parent's #address-cells, 0 when absent, as Linux reads
+ * it) and parent specifier. Plain numbers if anything does not resolve.
+ */
+function interruptMap(node: FdtNode, cells: number[], ref: (v: number) => string, byPhandle: Map<number, FdtNode>): string[] {
+  const plain = (): string[] => cells.map((c) => hex(c));
+  const childAddr = node.getCells('#address-cells')?.[0];
+  const childIntr = node.getCells('#interrupt-cells')?.[0];
+  if (childAddr === undefined || childIntr === undefined) return plain();
+  const parts: string[] = [];
+  let i = 0;
+  while (i < cells.length) {
+    const head = childAddr + childIntr;
+    if (i + head + 1 > cells.length) return plain();
+    const parent = byPhandle.get(cells[i + head]!);
+    const pIntr = parent?.getCells('#interrupt-cells')?.[0];
+    if (parent === undefined || pIntr === undefined) return plain();
+    const pAddr = parent.getCells('#address-cells')?.[0] ?? 0;
+    const len = head + 1 + pAddr + pIntr;
+    if (i + len > cells.length) return plain();
+    parts.push(...cells.slice(i, i + head).map((c) => hex(c)), ref(cells[i + head]!), ...cells.slice(i + head + 1, i + len).map((c) => hex(c)));
+    i += len;
   }
   return parts;
 }

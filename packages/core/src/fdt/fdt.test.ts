@@ -119,6 +119,20 @@ function aarch64Virt(): FdtNode {
     .flag('always-on')
     .strs('compatible', 'arm,armv8-timer', 'arm,armv7-timer');
   root.child('chosen').str('stdout-path', '/pl011@9000000').set('rng-seed', new Uint8Array([1, 2, 3, 4, 5, 6, 7]));
+  // PCI INTx swizzle as QEMU writes it: child (3 address + 1 interrupt cells) -> GIC SPI.
+  const map: number[] = [];
+  for (let dev = 0; dev < 2; dev++) {
+    for (let pin = 1; pin <= 4; pin++) map.push(dev << 11, 0, 0, pin, gicPh, 0, 0, 0, 3 + ((dev + pin - 1) % 4), 4);
+  }
+  root
+    .child('pcie@10000000')
+    .cells('interrupt-map-mask', 0x1800, 0, 0, 7)
+    .cells('interrupt-map', ...map)
+    .cells('#interrupt-cells', 1)
+    .cells('#address-cells', 3)
+    .cells('#size-cells', 2)
+    .str('device_type', 'pci')
+    .str('compatible', 'pci-host-ecam-generic');
   return root;
 }
 
@@ -315,6 +329,8 @@ describe('writeDts', () => {
     expect(dts).toContain('rng-seed = [01 02 03 04 05 06 07];');
     expect(dts).toContain('reg = <0x0 0x8000000 0x0 0x10000 0x0 0x80a0000 0x0 0xf60000>;');
     expect(dts).toContain('always-on;');
+    expect(dts).toContain('interrupt-map = <0x0 0x0 0x0 0x1 &gic 0x0 0x0 0x0 0x3 0x4 0x0 0x0 0x0 0x2 &gic 0x0 0x0 0x0 0x4 0x4');
+    expect(dts).toContain('interrupt-map-mask = <0x1800 0x0 0x0 0x7>;');
     const rv = writeDts(riscvVirt());
     expect(rv).toContain('bootargs = "console=ttyS0 earlycon \\"quoted\\" back\\\\slash";');
     expect(rv).toMatch(/interrupts-extended = <&cpu_0_interrupt_controller 0x3 &cpu_0_interrupt_controller 0x7 &cpu_1_interrupt_controller 0x3 &cpu_1_interrupt_controller 0x7>;/);
