@@ -223,6 +223,8 @@ export class A64Core implements Runnable {
       this.fetchOk = false;
     }
     this.pcLo = Number(v & 0xfffn);
+    // A misaligned PC faults on the next fetch (PC alignment fault, D1.8.1).
+    if ((this.pcLo & 3) !== 0) this.fetchOk = false;
   }
 
   /** PSTATE packed as an SPSR value (Arm ARM C5.2.18). */

@@ -7,3 +7,10 @@ describe('guest programs', () => {
     expect(r.exitCode).toBe(0);
   });
 });
+
+describe('exception routing', () => {
+  it('exceptions: SVC/HVC/SMC, HCR_EL2 traps, UNDEFINED, BRK, FP trap, aborts, illegal return, EL0 traps', async () => {
+    const r = await runGuest('exceptions');
+    expect(r.exitCode).toBe(0);
+  });
+});
