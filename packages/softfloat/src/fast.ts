@@ -259,10 +259,30 @@ export function fastFma64(env: FloatEnv, x: number, y: number, z: number): numbe
   bb = err - e2;
   const w2 = (e2 - (err - bb)) + (w - bb);
   if (err === 0) return w2 === 0 ? r : undefined;
-  const gap = Math.abs(neighbour(r, err) - r);
+  // v = r + err (+ w2, far below err's last bit). Rounding is decided by r and its neighbour n
+  // towards err when |err| is at most half the gap (a tie only when exactly half and w2 == 0).
+  const n = neighbour(r, err);
+  const gap = Math.abs(n - r);
   const a2 = Math.abs(2 * err);
-  if (w2 === 0 ? a2 <= gap : a2 < gap) return roundNear(env, r, err);
-  return undefined;
+  if (w2 === 0 ? a2 > gap : a2 >= gap) return undefined;
+  env.flags |= FLAG_NX;
+  switch (env.rm) {
+    case RNE:
+      if (a2 !== gap) return r;
+      d64[0] = r;
+      return (w32[LO]! & 1) === 0 ? r : n;
+    case RMM:
+      if (a2 !== gap) return r;
+      return Math.abs(n) > Math.abs(r) ? n : r;
+    case RTZ:
+      return (err > 0) !== (r > 0) ? n : r;
+    case RDN:
+      return err < 0 ? n : r;
+    case RUP:
+      return err > 0 ? n : r;
+    default:
+      return r;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
