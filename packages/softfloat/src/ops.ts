@@ -261,7 +261,7 @@ export function f32_roundToInt(env: FloatEnv, a: number, rm: number, exact: bool
     if (r === 0) r = x < 0 ? -0 : 0;
     return f32ToBits(r);
   }
-  if (ax >= 2 ** 23 && ax < Infinity) return a;
+  if (ax >= 2 ** 23 && ax < Infinity) return a >>> 0;
   return Number(gRoundToInt(F32, env, BigInt(a >>> 0), rm, exact));
 }
 /** `fbits` > 0: fixed-point result (Arm FCVTZS/FCVTZU #fbits). */

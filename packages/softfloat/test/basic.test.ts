@@ -40,3 +40,17 @@ describe('softfloat basics', () => {
     expect(env.flags).toBe(FLAG_UF | FLAG_NX);
   });
 });
+
+describe('binary32 operands held as signed int32', () => {
+  it('are read as their bit patterns and results are unsigned', () => {
+    const env = sf.makeEnv('riscv');
+    const negOne = 0xbf800000 | 0; // negative as an int32
+    expect(sf.f32_add(env, negOne, negOne)).toBe(0xc0000000);
+    expect(sf.f32_mul(env, negOne, 0x7f800000 | 0)).toBe(0xff800000);
+    expect(sf.f32_roundToInt(env, 0xcf000000 | 0, sf.RNE, false)).toBe(0xcf000000);
+    expect(sf.f32_max(env, negOne, 0xc0000000 | 0)).toBe(0xbf800000);
+    expect(sf.f32_sqrt(env, negOne)).toBe(0x7fc00000);
+    expect(sf.f32_classify(negOne)).toBe(1 << 1);
+    expect(sf.f32_to_f64(env, negOne)).toBe(0xbff0000000000000n);
+  });
+});
