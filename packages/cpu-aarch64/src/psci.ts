@@ -56,12 +56,12 @@ export interface PsciPlatform {
 const IMPLEMENTED = new Set<number>([
   PSCI.VERSION,
   PSCI.CPU_SUSPEND,
-  PSCI.CPU_SUSPEND | SMC64,
+  PSCI.CPU_SUSPEND + SMC64,
   PSCI.CPU_OFF,
   PSCI.CPU_ON,
-  PSCI.CPU_ON | SMC64,
+  PSCI.CPU_ON + SMC64,
   PSCI.AFFINITY_INFO,
-  PSCI.AFFINITY_INFO | SMC64,
+  PSCI.AFFINITY_INFO + SMC64,
   PSCI.MIGRATE_INFO_TYPE,
   PSCI.SYSTEM_OFF,
   PSCI.SYSTEM_RESET,
@@ -89,7 +89,7 @@ export function psciHandler(platform: PsciPlatform, level: 2 | 3): (core: A64Cor
         ret = 0x0001_0000; // 1.0
         break;
       case PSCI.CPU_SUSPEND:
-      case PSCI.CPU_SUSPEND | SMC64:
+      case PSCI.CPU_SUSPEND + SMC64:
         // Standby (power_state type 0) returns at once; a powerdown request is also
         // allowed to return success immediately as if woken (DEN 0022D §5.4.2).
         ret = PSCI_RET.SUCCESS;
@@ -100,7 +100,7 @@ export function psciHandler(platform: PsciPlatform, level: 2 | 3): (core: A64Cor
         core.emit('psci.cpu-off', { cpu: core.index });
         return;
       case PSCI.CPU_ON:
-      case PSCI.CPU_ON | SMC64: {
+      case PSCI.CPU_ON + SMC64: {
         const target = arg(1) & 0xff00ffffffn;
         const idx = platform.cores.findIndex((c) => (c.mpidr & 0xff00ffffffn) === target);
         if (idx < 0) ret = PSCI_RET.INVALID_PARAMETERS;
@@ -112,7 +112,7 @@ export function psciHandler(platform: PsciPlatform, level: 2 | 3): (core: A64Cor
         break;
       }
       case PSCI.AFFINITY_INFO:
-      case PSCI.AFFINITY_INFO | SMC64: {
+      case PSCI.AFFINITY_INFO + SMC64: {
         const level = Number(arg(2));
         if (level !== 0) {
           ret = PSCI_RET.INVALID_PARAMETERS;

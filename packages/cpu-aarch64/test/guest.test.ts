@@ -14,3 +14,10 @@ describe('exception routing', () => {
     expect(r.exitCode).toBe(0);
   });
 });
+
+describe('translation', () => {
+  it('mmu: stage 1 and stage 2 faults with ESR/FAR/HPFAR, AT into PAR_EL1, PXN', async () => {
+    const r = await runGuest('mmu');
+    expect(r.exitCode).toBe(0);
+  });
+});
