@@ -21,3 +21,4 @@ export * from './fdt/index.js';
 export * from './loaders/index.js';
 export * from './config/index.js';
 export * from './gdb/index.js';
+export * from './events/mmio-trace.js';

@@ -33,6 +33,7 @@ import { startGdbServer } from '../gdb/server.js';
 import { PluginRegistry } from '../plugin/registry.js';
 import { ConfigError, SimError } from '../util/errors.js';
 import { formatNs, JsonlSink, runLoop, statsTable, traceKinds } from './run.js';
+import { observeMmio } from '../events/mmio-trace.js';
 
 export { runLoop, statsTable, JsonlSink, ConsoleWatch, formatNs, traceKinds } from './run.js';
 export type { RunLoopOptions, RunResult } from './run.js';
@@ -117,6 +118,8 @@ const commands: Record<string, Command> = {
       trace: { type: 'string' },
       'trace-kinds': { type: 'string' },
       'trace-sources': { type: 'string' },
+      'trace-harts': { type: 'string' },
+      'trace-mmio': { type: 'string' },
       'max-instructions': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       gdb: { type: 'string' },
@@ -130,6 +133,8 @@ run options:
   --trace FILE          write every event as one JSON object per line
   --trace-kinds LIST    only these event kinds (comma-separated; 'cpu' means every cpu.* kind)
   --trace-sources LIST  only events from these components
+  --trace-harts LIST    only events about these harts/cores (by index or name); others pass
+  --trace-mmio LIST     also trace MMIO accesses (kind 'mmio') to these devices (component names)
   -q, --quiet           do not echo stdio consoles (the --until watch still sees them)
   --gdb PORT            wait for GDB on 127.0.0.1:PORT before running (QEMU's -s -S); the
                         machine runs under GDB's control until it detaches; 0 picks a free port
@@ -323,7 +328,13 @@ async function cmdRun(args: ParsedArgs, io: CliIo): Promise<number> {
     const tracePath = str(args, 'trace');
     if (tracePath !== undefined) {
       const sources = str(args, 'trace-sources')?.split(',').map((s) => s.trim()).filter((s) => s !== '');
-      sim.events.addSink(new JsonlSink(path.resolve(io.cwd, tracePath), traceKinds(str(args, 'trace-kinds')), sources));
+      const harts = str(args, 'trace-harts')?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      sim.events.addSink(new JsonlSink(path.resolve(io.cwd, tracePath), traceKinds(str(args, 'trace-kinds')), sources, harts));
+    }
+    const mmioTrace = str(args, 'trace-mmio')?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    if (mmioTrace !== undefined && tracePath === undefined) throw new UsageError('--trace-mmio needs --trace FILE');
+    if (args.values.stats === true || mmioTrace !== undefined) {
+      for (const m of sim.machines) observeMmio(m.system, sim.events, m.name, { count: args.values.stats === true, trace: mmioTrace });
     }
     if (process.stdin.isTTY && args.values.quiet !== true) sim.consoles.attachStdin();
     const gdbPort = str(args, 'gdb');

@@ -125,6 +125,8 @@ export class JsonlSink implements EventSink {
     file: string,
     readonly kinds?: readonly string[],
     readonly sources?: readonly string[],
+    /** Only events about these harts/cores (their `hart` field, by number or name); others pass. */
+    private readonly harts?: readonly string[],
   ) {
     try {
       this.fd = fs.openSync(file, 'w');
@@ -134,6 +136,7 @@ export class JsonlSink implements EventSink {
   }
 
   event(e: SimEvent): void {
+    if (this.harts !== undefined && e.hart !== undefined && !this.harts.includes(String(e.hart))) return;
     const line = JSON.stringify(e, jsonReplacer);
     this.buf.push(line);
     this.size += line.length + 1;
