@@ -1,5 +1,5 @@
 /**
- * Vectors from QEMU's Arm model (test/gen-arm: bare-metal Cortex-A57 on `virt`) under random
+ * Vectors from QEMU's Arm model (test/gen-arm: bare-metal, `max` CPU on `virt`) under random
  * FPCR.RMode/FZ/DN: checks NaN propagation and payloads, tininess before rounding, flush-to-zero
  * with IDC/UFC, FMIN/FMAX/FMINNM/FMAXNM, FCMP/FCMPE, FRINT*, FCVT*, SCVTF/UCVTF and the
  * FRECPE/FRSQRTE/FRECPS/FRSQRTS estimates, bit for bit including the payload of NaN results.
@@ -45,7 +45,7 @@ function run(op: string, cfg: number, a: string, b: string, c: string): { r: big
   return { r: BigInt.asUintN(width, BigInt(r as number | bigint)), flags: env.flags };
 }
 
-describe('Arm vectors from QEMU (Cortex-A57)', () => {
+describe('Arm vectors from QEMU (AArch64, FP16)', () => {
   it('match bit for bit, flags included, under random RMode/FZ/DN', () => {
     const lines = gunzipSync(readFileSync(join(here, 'gen-arm/vectors-arm.txt.gz'))).toString('utf8').split('\n');
     const bad: string[] = [];

@@ -1,6 +1,7 @@
 /*
- * Arm reference vectors for @tessera/softfloat: runs bare-metal on QEMU's `virt` machine with a
- * Cortex-A57 (Armv8.0: no FEAT_FP16 arithmetic, FEAT_AFP or FEAT_RPRES), executes each scalar
+ * Arm reference vectors for @tessera/softfloat: runs bare-metal on QEMU's `virt` machine with the
+ * `max` CPU (FEAT_FP16 for half-precision arithmetic; FPCR.AH and FZ16 stay 0, so FEAT_AFP and
+ * FEAT_RPRES do not change any result), executes each scalar
  * FP instruction under a chosen FPCR (RMode, FZ, DN) and prints the result and FPSR through the
  * PL011 UART. Lines: op cfg a b c result flags (hex), cfg = rm | FZ<<3 | DN<<4 with rm in the
  * RISC-V encoding, flags in the package's layout (NX UF OF DZ NV IDC).
@@ -82,6 +83,32 @@ UN_S(frinta_s, "frinta") UN_S(frintx_s, "frintx") UN_S(frinti_s, "frinti")
 UN_D(fsqrt_d, "fsqrt") UN_D(frecpe_d, "frecpe") UN_D(frsqrte_d, "frsqrte")
 UN_D(frintn_d, "frintn") UN_D(frintz_d, "frintz") UN_D(frintm_d, "frintm") UN_D(frintp_d, "frintp")
 UN_D(frinta_d, "frinta") UN_D(frintx_d, "frintx") UN_D(frinti_d, "frinti")
+
+/* Half precision (FEAT_FP16) */
+#define BIN_H(name, insn) \
+  static uint32_t name(uint32_t a, uint32_t b) { uint32_t r; \
+    __asm__ volatile("fmov h0, %w1\n fmov h1, %w2\n " insn " h0, h0, h1\n fmov %w0, h0" : "=r"(r) : "r"(a), "r"(b) : "v0", "v1"); return r; }
+#define UN_H(name, insn) \
+  static uint32_t name(uint32_t a) { uint32_t r; \
+    __asm__ volatile("fmov h0, %w1\n " insn " h0, h0\n fmov %w0, h0" : "=r"(r) : "r"(a) : "v0"); return r; }
+BIN_H(fadd_h, "fadd") BIN_H(fsub_h, "fsub") BIN_H(fmul_h, "fmul") BIN_H(fdiv_h, "fdiv")
+BIN_H(fmin_h, "fmin") BIN_H(fmax_h, "fmax") BIN_H(fminnm_h, "fminnm") BIN_H(fmaxnm_h, "fmaxnm")
+BIN_H(frecps_h, "frecps") BIN_H(frsqrts_h, "frsqrts")
+UN_H(fsqrt_h, "fsqrt") UN_H(frecpe_h, "frecpe") UN_H(frsqrte_h, "frsqrte") UN_H(frintx_h, "frintx") UN_H(frinta_h, "frinta")
+static uint32_t fmadd_h(uint32_t n, uint32_t m, uint32_t a) {
+  uint32_t r;
+  __asm__ volatile("fmov h0, %w1\n fmov h1, %w2\n fmov h2, %w3\n fmadd h0, h0, h1, h2\n fmov %w0, h0"
+                   : "=r"(r) : "r"(n), "r"(m), "r"(a) : "v0", "v1", "v2");
+  return r;
+}
+static int fcmp_h(uint32_t a, uint32_t b, int e) {
+  uint64_t f;
+  if (e) __asm__ volatile("fmov h0, %w1\n fmov h1, %w2\n fcmpe h0, h1\n mrs %0, nzcv" : "=r"(f) : "r"(a), "r"(b) : "v0", "v1", "cc");
+  else __asm__ volatile("fmov h0, %w1\n fmov h1, %w2\n fcmp h0, h1\n mrs %0, nzcv" : "=r"(f) : "r"(a), "r"(b) : "v0", "v1", "cc");
+  return (int)((f >> 28) == 0x8 ? 0 : (f >> 28) == 0x6 ? 1 : (f >> 28) == 0x2 ? 2 : 3);
+}
+static uint64_t fcvtzs_hw(uint32_t a) { uint64_t r; __asm__ volatile("fmov h0, %w1\n fcvtzs %w0, h0" : "=r"(r) : "r"(a) : "v0"); return r & 0xffffffff; }
+static uint32_t scvtf_hw(uint32_t v) { uint32_t r; __asm__ volatile("scvtf h0, %w1\n fmov %w0, h0" : "=r"(r) : "r"(v) : "v0"); return r; }
 
 static uint32_t fmadd_s(uint32_t n, uint32_t m, uint32_t a) {
   uint32_t r;
@@ -271,6 +298,25 @@ int main(void) {
         cfg = saved;
       }
       EMIT("f64_to_f32_roundOdd", fcvtxn(A), A, 0, 0);
+      {
+        uint32_t ha = (uint32_t)operand(5, 10, -1);
+        uint32_t hb = (uint32_t)operand(5, 10, ex(ha, 10, 5));
+        int hp = ex(ha, 10, 5) + ex(hb, 10, 5) - 15;
+        uint32_t hc = (uint32_t)operand(5, 10, hp < 0 ? 0 : hp);
+        EMIT("f16_add", fadd_h(ha, hb), ha, hb, 0); EMIT("f16_sub", fsub_h(ha, hb), ha, hb, 0);
+        EMIT("f16_mul", fmul_h(ha, hb), ha, hb, 0); EMIT("f16_div", fdiv_h(ha, hc), ha, hc, 0);
+        EMIT("f16_sqrt", fsqrt_h(ha), ha, 0, 0); EMIT("f16_fma", fmadd_h(ha, hb, hc), ha, hb, hc);
+        EMIT("f16_min", fmin_h(ha, hb), ha, hb, 0); EMIT("f16_max", fmax_h(ha, hb), ha, hb, 0);
+        EMIT("f16_minNum", fminnm_h(ha, hb), ha, hb, 0); EMIT("f16_maxNum", fmaxnm_h(ha, hb), ha, hb, 0);
+        EMIT("f16_cmp", fcmp_h(ha, hb, 0), ha, hb, 0); EMIT("f16_cmpe", fcmp_h(ha, hb, 1), ha, hb, 0);
+        EMIT("f16_recipEstimate", frecpe_h(ha), ha, 0, 0); EMIT("f16_rsqrtEstimate", frsqrte_h(ha), ha, 0, 0);
+        EMIT("f16_recipStep", frecps_h(ha, hb), ha, hb, 0); EMIT("f16_rsqrtStep", frsqrts_h(ha, hb), ha, hb, 0);
+        EMIT("f16_rint", frintx_h(hb), hb, 0, 1);
+        { int saved = cfg; cfg = (cfg & ~7) | 4; EMIT("f16_rint", frinta_h(hb), hb, 0, 0);
+          cfg = (cfg & ~7) | 1; EMIT("f16_to_i32", fcvtzs_hw(hb), hb, 0, 0); cfg = saved; }
+        uint32_t iv = (uint32_t)(next() >> (next() % 64));
+        EMIT("i32_to_f16", scvtf_hw(iv), iv, 0, 0);
+      }
       {
         int k = (int)(next() % 3), saved = cfg;
         cfg = (cfg & ~7) | 1; /* FCVTZ* #fbits round towards zero */
