@@ -11,6 +11,7 @@
     .equ RES, 0x40010000
     .equ UART, 0x09000000
     .equ STACKS, 0x40100000
+    .equ READY, 0x40010f00          // core 1 sets it once its interface is set up
 
     .text
     .globl _start
@@ -63,7 +64,19 @@ _start:
     mov w1, #1
     str w1, [x0]                    // GICC_CTLR.EnableGrp0
     msr daifclr, #2
-    cbnz x19, idle
+    cbz x19, 6f
+    ldr x0, =READY
+    mov x1, #1
+    str x1, [x0]
+    b idle
+    // Core 0 waits (bounded, core 1 may not run at all) until core 1 can take a Group 1 SGI.
+6:  ldr x0, =READY
+    mov x2, #0x100000
+7:  ldr x1, [x0]
+    cbnz x1, 8f
+    subs x2, x2, #1
+    b.ne 7b
+8:
 
     ldr x0, =GICD
     mov w1, #2                      // SGI 2, TargetListFilter 0b10: self
