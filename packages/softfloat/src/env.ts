@@ -43,6 +43,11 @@ export interface FloatEnv {
   dn?: boolean;
   /** Arm FPCR.FZ: single/double subnormal inputs read as zero (IDC), tiny results flush to zero (UFC). */
   fz?: boolean;
+  /**
+   * Arm FPCR.FZ16: the same for half-precision data processing. Conversions to and from half
+   * precision ignore it (FPUnpackCV / FPRoundCV).
+   */
+  fz16?: boolean;
   /** Arm FPCR.AH (FEAT_AFP alternate handling) is not modelled; must be false or absent. */
   ah?: false;
 }

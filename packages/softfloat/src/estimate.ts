@@ -8,6 +8,7 @@ import { FLAG_DZ, FLAG_NX, FLAG_OF, FLAG_UF, type FloatEnv } from './env.js';
 import {
   Cls,
   bitLength,
+  flushes,
   invalid,
   isNaNCls,
   overflowResult,
@@ -68,7 +69,7 @@ export function gRecipEstimate(f: Format, env: FloatEnv, a: bigint): bigint {
     env.flags |= FLAG_OF | FLAG_NX;
     return overflowResult(f, u.sign, env.rm);
   }
-  if (env.fz && f.flushable && E >= f.bias - 1) {
+  if (flushes(f, env) && E >= f.bias - 1) {
     // |x| >= 2^(bias-1): the reciprocal is subnormal and FZ flushes it (UFC only).
     env.flags |= FLAG_UF;
     return packZero(f, u.sign);

@@ -43,7 +43,7 @@ export interface Format {
   readonly maxFinite: bigint;
   /** RISC-V canonical NaN == Arm default NaN: positive, quiet, zero payload. */
   readonly defaultNaN: bigint;
-  /** Arm FPCR.FZ applies to single and double only; half precision has FZ16 (not modelled). */
+  /** Arm FPCR.FZ governs single and double; half precision has FPCR.FZ16 instead. */
   readonly flushable: boolean;
 }
 
@@ -108,16 +108,23 @@ export function bitLength(x: bigint): number {
 
 /**
  * Decode. With env.fz (Arm FPCR.FZ) a subnormal single/double input reads as a zero of the same
- * sign and raises IDC (Arm ARM FPUnpackBase: "if fpcr.FZ == '1' ... FPProcessException(FPExc_InputDenorm)").
+ * sign and raises IDC (Arm ARM FPUnpackBase: "if fpcr.FZ == '1' ... FPProcessException(FPExc_InputDenorm)");
+ * with env.fz16 a subnormal half input reads as zero without IDC.
  */
-export function unpack(f: Format, bits: bigint, env: FloatEnv): Unpacked {
+/** Whether Arm flush-to-zero applies to format f: FPCR.FZ for single/double, FZ16 for half. */
+export function flushes(f: Format, env: FloatEnv): boolean {
+  return f.flushable ? env.fz === true : env.fz16 === true;
+}
+
+export function unpack(f: Format, bits: bigint, env: FloatEnv, flush: boolean = flushes(f, env)): Unpacked {
   const sign = Number(bits >> BigInt(f.width - 1)) & 1;
   const e = Number((bits >> BigInt(f.mbits)) & f.expField);
   const frac = bits & f.fracMask;
   if (e === 0) {
     if (frac === 0n) return { cls: Cls.Zero, sign, sig: 0n, exp: 0, bits };
-    if (env.fz && f.flushable) {
-      env.flags |= FLAG_IDC;
+    if (flush) {
+      // FPUnpackBase raises InputDenorm for single/double only; FZ16 flushes half silently.
+      if (f.flushable) env.flags |= FLAG_IDC;
       return { cls: Cls.Zero, sign, sig: 0n, exp: 0, bits: bits & f.signBit };
     }
     return { cls: Cls.Finite, sign, sig: frac, exp: f.emin - f.mbits, bits };
@@ -175,10 +182,18 @@ function roundUp(rm: number, sign: number, qOdd: boolean, rem: bigint, half: big
  * With env.fz (Arm), a result whose unrounded exponent is below emin becomes zero and raises UFC
  * only (FPRoundBase: "Flush-to-zero never generates a trapped exception ... FPSR.UFC = '1'").
  */
-export function roundPack(f: Format, env: FloatEnv, sign: number, sig: bigint, exp: number, rm: number = env.rm): bigint {
+export function roundPack(
+  f: Format,
+  env: FloatEnv,
+  sign: number,
+  sig: bigint,
+  exp: number,
+  rm: number = env.rm,
+  flush: boolean = flushes(f, env),
+): bigint {
   const n = bitLength(sig);
   const E = exp + n - 1; // exponent of the leading bit
-  if (E < f.emin && env.fz && f.flushable) {
+  if (E < f.emin && flush) {
     env.flags |= FLAG_UF;
     return packZero(f, sign);
   }
@@ -669,7 +684,9 @@ export function gRoundToInt(f: Format, env: FloatEnv, a: bigint, rm: number, exa
  * and the most significant payload bits and sets the quiet bit, unless FPCR.DN.
  */
 export function gConvert(src: Format, dst: Format, env: FloatEnv, a: bigint, rm: number = env.rm): bigint {
-  const u = unpack(src, a, env);
+  // Half-precision sides of a conversion are never flushed: FPConvert uses FPUnpackCV and
+  // FPRoundCV, which ignore FZ16; FZ still applies to single/double sides.
+  const u = unpack(src, a, env, src.flushable && env.fz === true);
   if (isNaNCls(u.cls)) {
     if (u.cls === Cls.SNaN) env.flags |= FLAG_NV;
     if (env.nan === 'riscv' || env.dn) return dst.defaultNaN;
@@ -680,6 +697,6 @@ export function gConvert(src: Format, dst: Format, env: FloatEnv, a: bigint, rm:
   }
   if (u.cls === Cls.Inf) return packInf(dst, u.sign);
   if (u.cls === Cls.Zero) return packZero(dst, u.sign);
-  return roundPack(dst, env, u.sign, u.sig, u.exp, rm);
+  return roundPack(dst, env, u.sign, u.sig, u.exp, rm, dst.flushable && env.fz === true);
 }
 

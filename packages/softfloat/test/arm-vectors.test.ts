@@ -1,6 +1,6 @@
 /**
  * Vectors from QEMU's Arm model (test/gen-arm: bare-metal, `max` CPU on `virt`) under random
- * FPCR.RMode/FZ/DN: checks NaN propagation and payloads, tininess before rounding, flush-to-zero
+ * FPCR.RMode/FZ/DN/FZ16: checks NaN propagation and payloads, tininess before rounding, flush-to-zero
  * with IDC/UFC, FMIN/FMAX/FMINNM/FMAXNM, FCMP/FCMPE, FRINT*, FCVT*, SCVTF/UCVTF and the
  * FRECPE/FRSQRTE/FRECPS/FRSQRTS estimates, bit for bit including the payload of NaN results.
  */
@@ -17,7 +17,7 @@ const api = sf as unknown as Record<string, AnyFn>;
 const CMP = ['lt', 'eq', 'gt', 'un'];
 
 function run(op: string, cfg: number, a: string, b: string, c: string): { r: bigint; flags: number } {
-  const env: sf.FloatEnv = { rm: cfg & 7, flags: 0, nan: 'arm', fz: (cfg & 8) !== 0, dn: (cfg & 16) !== 0 };
+  const env: sf.FloatEnv = { rm: cfg & 7, flags: 0, nan: 'arm', fz: (cfg & 8) !== 0, dn: (cfg & 16) !== 0, fz16: (cfg & 32) !== 0 };
   const m = /^([fiu]\d\d)_/.exec(op)!;
   const src = m[1]!;
   const parse = (h: string): number | bigint => (src === 'f64' || src === 'i64' || src === 'u64' ? BigInt('0x' + h) : parseInt(h, 16));
@@ -46,7 +46,7 @@ function run(op: string, cfg: number, a: string, b: string, c: string): { r: big
 }
 
 describe('Arm vectors from QEMU (AArch64, FP16)', () => {
-  it('match bit for bit, flags included, under random RMode/FZ/DN', () => {
+  it('match bit for bit, flags included, under random RMode/FZ/DN/FZ16', () => {
     const lines = gunzipSync(readFileSync(join(here, 'gen-arm/vectors-arm.txt.gz'))).toString('utf8').split('\n');
     const bad: string[] = [];
     let n = 0;

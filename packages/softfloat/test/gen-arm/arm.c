@@ -1,9 +1,9 @@
 /*
  * Arm reference vectors for @tessera/softfloat: runs bare-metal on QEMU's `virt` machine with the
- * `max` CPU (FEAT_FP16 for half-precision arithmetic; FPCR.AH and FZ16 stay 0, so FEAT_AFP and
+ * `max` CPU (FEAT_FP16 for half-precision arithmetic; FPCR.AH stays 0, so FEAT_AFP and
  * FEAT_RPRES do not change any result), executes each scalar
  * FP instruction under a chosen FPCR (RMode, FZ, DN) and prints the result and FPSR through the
- * PL011 UART. Lines: op cfg a b c result flags (hex), cfg = rm | FZ<<3 | DN<<4 with rm in the
+ * PL011 UART. Lines: op cfg a b c result flags (hex), cfg = rm | FZ<<3 | DN<<4 | FZ16<<5 with rm in the
  * RISC-V encoding, flags in the package's layout (NX UF OF DZ NV IDC).
  */
 #include <stdint.h>
@@ -33,10 +33,11 @@ static uint64_t next(void) {
   return x * 0x2545f4914f6cdd1dull;
 }
 
-static int cfg; /* rm | fz<<3 | dn<<4 */
+static int cfg; /* rm | fz<<3 | dn<<4 | fz16<<5 */
 static void set_fpcr(int c) {
   static const int rmode[5] = {0, 3, 2, 1, 0}; /* RNE RTZ RDN RUP (RMM unused) -> FPCR.RMode */
-  uint64_t v = ((uint64_t)rmode[c & 7] << 22) | ((uint64_t)((c >> 3) & 1) << 24) | ((uint64_t)((c >> 4) & 1) << 25);
+  uint64_t v = ((uint64_t)rmode[c & 7] << 22) | ((uint64_t)((c >> 3) & 1) << 24) | ((uint64_t)((c >> 4) & 1) << 25) |
+               ((uint64_t)((c >> 5) & 1) << 19);
   __asm__ volatile("msr fpcr, %0\n isb" ::"r"(v));
   __asm__ volatile("msr fpsr, xzr");
 }
@@ -248,7 +249,7 @@ int main(void) {
   const long N = 700;
   for (long t = 0; t < N; t++) {
     for (int k = 0; k < 4; k++) {
-      cfg = (int)(next() % 4) | (int)((next() % 3 == 0) << 3) | (int)((next() % 4 == 0) << 4);
+      cfg = (int)(next() % 4) | (int)((next() % 3 == 0) << 3) | (int)((next() % 4 == 0) << 4) | (int)((next() % 3 == 0) << 5);
       uint32_t a = (uint32_t)operand(8, 23, -1);
       uint32_t b = (uint32_t)operand(8, 23, ex(a, 23, 8));
       int ep = ex(a, 23, 8) + ex(b, 23, 8) - 127;
