@@ -106,7 +106,7 @@ export type CpuModel = 'cortex-a53' | 'cortex-a72';
  *  - ID_AA64PFR0: EL0..EL3 AArch64 only (1 each, no AArch32); FP and AdvSIMD 0xF (not
  *    implemented until the FP/AdvSIMD work lands); GIC field set at run time when a GICv3
  *    system-register interface is attached.
- *  - ID_AA64ISAR0: 0 — no AES/SHA/CRC32 instructions are implemented.
+ *  - ID_AA64ISAR0: CRC32 = 1 (CRC32/CRC32C implemented; Debian's U-Boot uses them), no AES/SHA.
  *  - ID_AA64DFR0: DebugVer v8 (6), 2 breakpoints, 2 watchpoints, 1 context comparator, PMUVer
  *    0 (no PMU: PMU registers are UNDEFINED).
  *  - ID_AA64MMFR0: 4 KiB granule only (TGran64 = 0xF, TGran16 = 0), 16-bit ASIDs, PARange of
@@ -145,6 +145,8 @@ export const MODELS: Record<CpuModel, CpuIdRegs> = {
 };
 
 export const ID_AA64PFR0 = 0x00ff1111n;
+/** ID_AA64ISAR0_EL1.CRC32 [19:16] = 1. */
+export const ID_AA64ISAR0 = 0x10000n;
 export const ID_AA64DFR0 = 0x00101006n;
 /** DCZID_EL0.BS = 4: DC ZVA zeroes 4 << 4 = 64 bytes (Arm ARM D13.2.33). */
 export const DCZID_BS = 4;

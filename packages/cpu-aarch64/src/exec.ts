@@ -689,12 +689,42 @@ function dp2(c: A64Core, insn: number, sf: number, rd: number, rn: number, rm: n
     case 11:
       r = ror(a, Number(b % BigInt(width)), width);
       break;
-    default:
-      // CRC32* are not implemented (ID_AA64ISAR0.CRC32 = 0): UNDEFINED.
-      c.undef();
+    default: {
+      // CRC32B/H/W/X and CRC32CB/H/W/X (ID_AA64ISAR0.CRC32 = 1): opcode 010 C sz; only
+      // the X forms use sf = 1 (C6.2.x).
+      if ((opcode & 0x38) !== 0x10) c.undef();
+      const sz = opcode & 3;
+      if ((sz === 3) !== (sf === 1)) c.undef();
+      const table = opcode & 4 ? CRC32C_TABLE : CRC32_TABLE;
+      let crc = Number(c.x[rn]! & M32);
+      const data = c.x[rm]!;
+      const n = 1 << sz;
+      const lo = Number(data & M32);
+      const hi = Number(data >> 32n);
+      for (let i = 0; i < n; i++) {
+        const byte = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
+        crc = (crc >>> 8) ^ table[(crc ^ byte) & 0xff]!;
+      }
+      c.setReg(rd, BigInt(crc >>> 0));
+      return;
+    }
   }
   c.setReg(rd, r);
 }
+
+function crcTable(poly: number): Uint32Array {
+  const t = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    let v = i;
+    for (let k = 0; k < 8; k++) v = v & 1 ? (v >>> 1) ^ poly : v >>> 1;
+    t[i] = v >>> 0;
+  }
+  return t;
+}
+
+/** Reflected polynomials: CRC-32 0x04C11DB7 and CRC-32C 0x1EDC6F41. */
+const CRC32_TABLE = crcTable(0xedb88320);
+const CRC32C_TABLE = crcTable(0x82f63b78);
 
 function dp3(c: A64Core, insn: number, sf: number, rd: number, rn: number, rm: number): void {
   const op54 = (insn >>> 29) & 3;

@@ -125,7 +125,7 @@ export const pl031 = defineComponent<Pl031Options>({
         const n = dt.soc.child(`pl031@${o.base.toString(16)}`);
         n.strs('compatible', 'arm,pl031', 'arm,primecell').reg([o.base, 0x1000]);
         const clk = dt.root.child('apb-pclk');
-        clk.str('compatible', 'fixed-clock').cells('#clock-cells', 0).cells('clock-frequency', 24_000_000).str('clock-output-names', 'clk24mhz');
+        if (clk.props.size === 0) clk.str('compatible', 'fixed-clock').cells('#clock-cells', 0).cells('clock-frequency', 24_000_000).str('clock-output-names', 'clk24mhz');
         n.cells('clocks', clk.phandle()).str('clock-names', 'apb_pclk');
         if (o.irq !== undefined) dt.interrupts(n, o.irq);
       },

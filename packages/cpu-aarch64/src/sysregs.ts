@@ -9,7 +9,7 @@
  * then the access.
  */
 
-import { EC, HCR, SCR, DCZ_BLOCK, ID_AA64PFR0, ID_AA64DFR0, DCZID_BS, enc, isGicSysreg, PSR, type GicSysregTrap } from './defs.js';
+import { EC, HCR, SCR, DCZ_BLOCK, ID_AA64PFR0, ID_AA64ISAR0, ID_AA64DFR0, DCZID_BS, enc, isGicSysreg, PSR, type GicSysregTrap } from './defs.js';
 import { R, SCTLR_EL1_RES1, SCTLR_EL23_RES1, CPTR_EL2_RES1 } from './regs.js';
 import type { A64Core } from './core.js';
 import { TimerId } from './timer.js';
@@ -85,6 +85,7 @@ for (let crm = 1; crm <= 7; crm++) {
   for (let op2 = 0; op2 < 8; op2++) ro(`ID_${crm}_${op2}`, 3, 0, 0, crm, op2, 1, () => 0n, { hcrR: HCR.TID3 });
 }
 ro('ID_AA64PFR0_EL1', 3, 0, 0, 4, 0, 1, (c) => ID_AA64PFR0 | (c.gicIface !== undefined ? 1n << 24n : 0n), { hcrR: HCR.TID3 });
+ro('ID_AA64ISAR0_EL1', 3, 0, 0, 6, 0, 1, () => ID_AA64ISAR0, { hcrR: HCR.TID3 });
 ro('ID_AA64DFR0_EL1', 3, 0, 0, 5, 0, 1, () => ID_AA64DFR0, { hcrR: HCR.TID3 });
 ro('ID_AA64MMFR0_EL1', 3, 0, 0, 7, 0, 1, (c) => c.model.mmfr0, { hcrR: HCR.TID3 });
 ro('CCSIDR_EL1', 3, 1, 0, 0, 0, 1, (c) => c.model.ccsidr[Math.min(2, Number(c.sr[R.CSSELR_EL1]! >> 1n) * 2 + Number(c.sr[R.CSSELR_EL1]! & 1n))] ?? 0n, { hcrR: HCR.TID2 });
