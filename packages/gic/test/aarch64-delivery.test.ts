@@ -2,7 +2,9 @@
  * Interrupt delivery end to end through @tessera/cpu-aarch64: the guest programs in
  * ../guest (checked on QEMU virt, which records the same for core 0) take SGIs between
  * cores, the generic timer's PPI, the PL011's SPI, a device-driven SPI and an ITS-translated
- * LPI through the GIC models, and record what ICC_IAR1_EL1 / GICC_IAR returned.
+ * LPI through the GIC models, and record what ICC_IAR1_EL1 / GICC_IAR returned; the `virt`
+ * programs inject a virtual interrupt from EL2 through the list registers and take the
+ * maintenance interrupt.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,11 +19,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const guest = (name: string): Uint8Array => new Uint8Array(fs.readFileSync(path.join(here, '../guest/bin', name)));
 const RES = 0x4001_0000;
 
-async function machine(version: 2 | 3, opts: { startEl?: 1 | 2 | 3; its?: boolean } = {}): Promise<{ sim: Simulation; m: Machine }> {
+async function machine(version: 2 | 3, opts: { startEl?: 1 | 2 | 3; its?: boolean; program?: string; cores?: number } = {}): Promise<{ sim: Simulation; m: Machine }> {
   const sim = new Simulation();
   const m = sim.addMachine('virt');
   await m.add('ram', builtinPlugin.components.ram!, { base: 0x4000_0000, size: 0x800_0000 });
-  await m.add('cpus', cpuPlugin.components['arm-cpu']!, { count: 2, gic: 'gic', entry: 0x4000_0000, 'start-el': opts.startEl ?? 3, psci: 'none' });
+  await m.add('cpus', cpuPlugin.components['arm-cpu']!, { count: opts.cores ?? 2, gic: 'gic', entry: 0x4000_0000, 'start-el': opts.startEl ?? 3, psci: 'none' });
   if (version === 3) {
     await m.add('gic', gicPlugin.components.gicv3!, { gicd: 0x0800_0000, gicr: 0x080a_0000, cpus: 'cpus', ...(opts.its ? { its: { base: 0x0808_0000 } } : {}) });
   } else {
@@ -29,7 +31,7 @@ async function machine(version: 2 | 3, opts: { startEl?: 1 | 2 | 3; its?: boolea
   }
   await m.add('uart0', uartPlugin.components.pl011!, { base: 0x0900_0000, irq: { controller: 'gic', line: 33 }, console: 'capture' });
   m.start();
-  loadElf(m.system, guest(`gicv${version}-smoke.elf`));
+  loadElf(m.system, guest(`gicv${version}-${opts.program ?? 'smoke'}.elf`));
   return { sim, m };
 }
 
@@ -105,4 +107,14 @@ describe('interrupt delivery through cpu-aarch64', () => {
     expect(record(m, 1)).toEqual([1, 8197]); // the LPI went to collection 4 = core 1
     sim.dispose();
   });
+
+  for (const version of [2, 3] as const) {
+    it(`GICv${version} virtualization: EL2 injects a list register, the EL1 guest takes it, its EOI raises the maintenance interrupt at EL2`, async () => {
+      const { sim, m } = await machine(version, { startEl: 2, cores: 1, program: 'virt' });
+      sim.run(200_000);
+      expect(record(m, 0)).toEqual([50]); // ICV_IAR1_EL1 / GICV_IAR at EL1
+      expect(record(m, 1)).toEqual([25, 1]); // maintenance PPI 25 at EL2, EISR bit 0
+      sim.dispose();
+    });
+  }
 });
