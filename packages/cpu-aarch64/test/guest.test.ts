@@ -21,3 +21,10 @@ describe('translation', () => {
     expect(r.exitCode).toBe(0);
   });
 });
+
+describe('generic timer through the GIC', () => {
+  it('timer: CNTP by TVAL and CNTV by CVAL wake WFI with PPIs 30 and 27 on a GICv2, ISTATUS/IMASK', async () => {
+    const r = await runGuest('timer', { 'start-el': 1, psci: 'hvc' }, 50_000_000, true);
+    expect(r.exitCode).toBe(0);
+  });
+});

@@ -16,11 +16,16 @@ export interface GuestRun {
   retired: number;
 }
 
-export async function buildMachine(opts: Partial<ArmCpuOptions> = {}, ramSize = 64 * 1024 * 1024) {
+export async function buildMachine(opts: Partial<ArmCpuOptions> = {}, ramSize = 64 * 1024 * 1024, gicv2 = false) {
   const sim = new Simulation();
   const m = sim.addMachine('t');
   await m.add('ram', builtinPlugin.components.ram as ComponentType<unknown>, { base: 0x4000_0000, size: ramSize });
-  const comp = await m.add('cpus', armCpu, { count: 1, 'start-el': 3, psci: 'none', ...opts });
+  if (gicv2) {
+    // The GIC comes from @tessera/gic (a workspace package of the repository root).
+    const gic = (await import('@tessera/gic')).default;
+    await m.add('gic', gic.components.gicv2 as ComponentType<unknown>, { gicd: 0x0800_0000, gicc: 0x0801_0000, cpus: 'cpus' });
+  }
+  const comp = await m.add('cpus', armCpu, { count: 1, 'start-el': 3, psci: 'none', ...(gicv2 ? { gic: 'gic' } : {}), ...opts });
   const cluster = comp.api as A64Cluster;
   let output = '';
   const dev: MmioDevice = {
@@ -34,8 +39,8 @@ export async function buildMachine(opts: Partial<ArmCpuOptions> = {}, ramSize = 
   return { sim, machine: m, cluster, output: () => output };
 }
 
-export async function runGuest(name: string, opts: Partial<ArmCpuOptions> = {}, budget = 50_000_000): Promise<GuestRun> {
-  const { sim, machine, cluster, output } = await buildMachine(opts);
+export async function runGuest(name: string, opts: Partial<ArmCpuOptions> = {}, budget = 50_000_000, gicv2 = false): Promise<GuestRun> {
+  const { sim, machine, cluster, output } = await buildMachine(opts, 64 * 1024 * 1024, gicv2);
   machine.start();
   const elf = loadElf(machine.system, new Uint8Array(fs.readFileSync(path.join(GUEST_DIR, `${name}.elf`))));
   cluster.entry = BigInt(elf.entry);
