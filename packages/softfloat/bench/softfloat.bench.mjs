@@ -54,10 +54,10 @@ const u64 = new BigUint64Array(buf);
 const f32 = new Float32Array(buf);
 const u32 = new Uint32Array(buf);
 
-function withReference(row, ref) {
+function withReference(row, ref, note = 'reference: native double op with bit conversions') {
   row.reference = ref.value;
   row.ratio = +(row.value / ref.value).toFixed(3);
-  row.note = 'reference: native double op with bit conversions';
+  row.note = note;
   return row;
 }
 
@@ -144,6 +144,7 @@ export default async function bench() {
         }
         return N;
       }),
+      'reference: native double add on the register-file view',
     ),
     measure('f64r_fma RNE (register file)', () => {
       for (let i = 0; i < N; i++) {
