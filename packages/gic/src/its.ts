@@ -16,9 +16,10 @@
  *    V [63], target processor number [15:0] (GITS_TYPER.PTA = 0).
  *  - ITT (per device, 8-byte entries indexed by EventID; GITS_TYPER.ITT_entry_size = 8):
  *    V [63], ICID [47:32], pINTID [31:0].
+ * Tables use the page size software programs in GITS_BASER<n>.Page_Size (4K, 16K or 64K).
  * The device table may be two-level (GITS_BASER0.Indirect = 1, IHI 0069H §5.2.1): level 1
- * holds 8-byte entries V [63], level-2 page address [51:12]; each 4 KiB level-2 page holds
- * 512 device entries. The collection table is flat (its Indirect bit is RAZ/WI).
+ * holds 8-byte entries V [63], level-2 page address [51:12]; each level-2 page holds
+ * page size / 8 device entries. The collection table is flat (its Indirect bit is RAZ/WI).
  *
  * Commands that find bad arguments (an unmapped DeviceID, an EventID beyond the device's
  * size, a pINTID outside the LPI range, a table entry outside RAM) are ignored, recorded
@@ -183,7 +184,8 @@ export class Its {
     if (off >= 0x100 && off < 0x140) {
       const n = (off - 0x100) >> 3;
       if (n >= 2) return; // unimplemented tables: RAZ/WI
-      if ((off & 4) === 0) this.baserLo[n] = value & 0xfffff3ff; // Page_Size [9:8] must be 4K here
+      // Page_Size [9:8] (4K, 16K, 64K), Shareability [11:10], Size [7:0], address: all writable.
+      if ((off & 4) === 0) this.baserLo[n] = value >>> 0;
       else {
         // Type [58:56] and Entry_Size [52:48] are read-only; Indirect [62] only for devices.
         const ro = this.baserHi[n]! & 0x071f0000;
@@ -324,12 +326,23 @@ export class Its {
     }
   }
 
+  /** GITS_BASER<n>.Page_Size in bytes (0b11 is reserved: treated as 64K). */
+  private pageSize(n: number): number {
+    const ps = (this.baserLo[n]! >>> 8) & 3;
+    return ps === 0 ? 4096 : ps === 1 ? 16384 : 65536;
+  }
+
+  /** Table base: Physical_Address [47:12] (16K: [47:14]); with 64K pages [47:16] and PA[51:48] in [15:12]. */
   private tableBase(n: number): number {
-    return (this.baserHi[n]! & 0xffff) * 2 ** 32 + (this.baserLo[n]! & 0xfffff000);
+    const lo = this.baserLo[n]!;
+    const hi = (this.baserHi[n]! & 0xffff) * 2 ** 32;
+    const ps = this.pageSize(n);
+    if (ps === 65536) return hi + (lo & 0xffff0000) + ((lo >>> 12) & 0xf) * 2 ** 48;
+    return hi + (lo & (ps === 16384 ? 0xffffc000 : 0xfffff000));
   }
 
   private tableEntries(n: number): number {
-    return (((this.baserLo[n]! & 0xff) + 1) * 4096) / ENTRY;
+    return (((this.baserLo[n]! & 0xff) + 1) * this.pageSize(n)) / ENTRY;
   }
 
   /**
@@ -349,7 +362,9 @@ export class Its {
       }
       return this.tableBase(n) + index * ENTRY;
     }
-    const perPage = 4096 / ENTRY;
+    // Level-2 tables are pages of GITS_BASER<n>.Page_Size (IHI 0069H §5.2.1).
+    const ps = this.pageSize(n);
+    const perPage = ps / ENTRY;
     const l1 = Math.floor(index / perPage);
     if (l1 >= this.tableEntries(n)) {
       fail(`index ${index} beyond the two-level ${what} table`);
@@ -361,7 +376,7 @@ export class Its {
       fail(`level-1 entry ${l1} of the ${what} table is not valid`);
       return undefined;
     }
-    return Number(e & 0x000ffffffffff000n) + (index % perPage) * ENTRY;
+    return Number(e & 0x000ffffffffff000n & ~BigInt(ps - 1)) + (index % perPage) * ENTRY;
   }
 
   private writeTable(n: number, index: number, entry: bigint, fail: (m: string) => void): void {

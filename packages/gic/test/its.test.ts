@@ -164,6 +164,23 @@ describe('GICv3 ITS', () => {
     expect(r.iar(1)).toBe(8195);
   });
 
+  it('honours GITS_BASER.Page_Size (64K level-2 pages hold 8192 devices)', async () => {
+    const r = await itsRig();
+    const L1 = RAM + 0x100000;
+    const L2 = RAM + 0x200000;
+    r.wr(ITS + 0x100, L1 | (2 << 8) | (1 << 10)); // 64K pages, inner shareable, one page
+    r.wr(ITS + 0x104, (r.rd(ITS + 0x104) & 0x071f0000) | (1 << 31) | (1 << 30));
+    expect((r.rd(ITS + 0x100) >>> 8) & 3).toBe(2); // page size and shareability stick
+    expect((r.rd(ITS + 0x100) >>> 10) & 3).toBe(1);
+    r.machine.system.write64(L1 + 8, (1n << 63n) | BigInt(L2));
+    r.cmd(MAPC(0, 0), MAPD(8192 + 5, 2, ITT), MAPTI(8192 + 5, 1, 8196, 0));
+    expect(r.gic.its!.commandErrors).toEqual([]);
+    expect(r.machine.system.read64(L2 + 5 * 8) >> 63n).toBe(1n);
+    r.machine.system.setMaster('dev', 8192 + 5);
+    r.machine.system.write(ITS + 0x10040, 4, 1);
+    expect(r.iar(0)).toBe(8196);
+  });
+
   it('records malformed commands and carries on', async () => {
     const r = await itsRig();
     r.cmd(
