@@ -71,6 +71,12 @@ export class A64Core implements Runnable {
   readonly pcPage = new BigUint64Array(1);
   /** Offset of PC inside {@link pcPage}. */
   pcLo = 0;
+  /**
+   * Scratch for splitting 64-bit values into 32-bit halves without Number(bigint), which is
+   * slow in V8: store into {@link scratch}, read {@link scratch32}.
+   */
+  readonly scratch = new BigUint64Array(4);
+  readonly scratch32 = new Uint32Array(this.scratch.buffer);
 
   // PSTATE
   el = 0;
@@ -574,56 +580,72 @@ export class A64Core implements Runnable {
   // ---------------------------------------------------------------- memory: fast paths
 
   read8(va: bigint, mmu: number): number {
-    const vpn = Number(va >> 12n);
+    const s = this.scratch32;
+    this.scratch[0] = va;
+    const lo = s[0]!;
+    const vpn = s[1]! * 1048576 + (lo >>> 12);
     const slot = (mmu << 8) | (vpn & 255);
     if (this.tlbTag[slot] === vpn) {
       const ram = this.tlbRam[slot];
-      if (ram !== null) return ram.u8[this.tlbOff[slot]! + Number(va & 0xfffn)]!;
+      if (ram !== null) return ram.u8[this.tlbOff[slot]! + (lo & 0xfff)]!;
     }
     return this.readSlow(va, 1, mmu);
   }
 
   read16(va: bigint, mmu: number): number {
-    const vpn = Number(va >> 12n);
+    const s = this.scratch32;
+    this.scratch[0] = va;
+    const lo = s[0]!;
+    const vpn = s[1]! * 1048576 + (lo >>> 12);
     const slot = (mmu << 8) | (vpn & 255);
     if (this.tlbTag[slot] === vpn) {
       const ram = this.tlbRam[slot];
-      const po = Number(va & 0xfffn);
+      const po = lo & 0xfff;
       if (ram !== null && (po & 1) === 0) return ram.u16[(this.tlbOff[slot]! + po) >>> 1]!;
     }
     return this.readSlow(va, 2, mmu);
   }
 
   read32(va: bigint, mmu: number): number {
-    const vpn = Number(va >> 12n);
+    const s = this.scratch32;
+    this.scratch[0] = va;
+    const lo = s[0]!;
+    const vpn = s[1]! * 1048576 + (lo >>> 12);
     const slot = (mmu << 8) | (vpn & 255);
     if (this.tlbTag[slot] === vpn) {
       const ram = this.tlbRam[slot];
-      const po = Number(va & 0xfffn);
+      const po = lo & 0xfff;
       if (ram !== null && (po & 3) === 0) return ram.u32[(this.tlbOff[slot]! + po) >>> 2]!;
     }
     return this.readSlow(va, 4, mmu);
   }
 
   read64(va: bigint, mmu: number): bigint {
-    const vpn = Number(va >> 12n);
+    const s = this.scratch32;
+    this.scratch[0] = va;
+    const lo = s[0]!;
+    const vpn = s[1]! * 1048576 + (lo >>> 12);
     const slot = (mmu << 8) | (vpn & 255);
     if (this.tlbTag[slot] === vpn) {
       const ram = this.tlbRam[slot];
-      const po = Number(va & 0xfffn);
+      const po = lo & 0xfff;
       if (ram !== null && (po & 7) === 0) return ram.u64[(this.tlbOff[slot]! + po) / 8]!;
     }
     return this.read64Slow(va, mmu);
   }
 
   write8(va: bigint, v: number, mmu: number): void {
-    const vpn = Number(va >> 12n);
+    const s = this.scratch32;
+    this.scratch[0] = va;
+    const lo = s[0]!;
+    const vpn = s[1]! * 1048576 + (lo >>> 12);
     const slot = (mmu << 8) | (vpn & 255);
     if (this.tlbTag[TLB_SLOTS * 4 + slot] === vpn) {
       const ram = this.tlbRam[slot];
       if (ram !== null) {
-        ram.writeN(this.tlbOff[slot]! + Number(va & 0xfffn), 1, v);
-        if (this.monitor.active !== 0) this.monitor.store(this.index, this.tlbRam[slot]!.base + this.tlbOff[slot]! + Number(va & 0xfffn));
+        const off = this.tlbOff[slot]! + (lo & 0xfff);
+        ram.writeN(off, 1, v);
+        if (this.monitor.active !== 0) this.monitor.store(this.index, ram.base + off);
         return;
       }
     }
@@ -631,9 +653,12 @@ export class A64Core implements Runnable {
   }
 
   write16(va: bigint, v: number, mmu: number): void {
-    const vpn = Number(va >> 12n);
+    const s = this.scratch32;
+    this.scratch[0] = va;
+    const lo = s[0]!;
+    const vpn = s[1]! * 1048576 + (lo >>> 12);
     const slot = (mmu << 8) | (vpn & 255);
-    const po = Number(va & 0xfffn);
+    const po = lo & 0xfff;
     if (this.tlbTag[TLB_SLOTS * 4 + slot] === vpn && po <= 4094) {
       const ram = this.tlbRam[slot];
       if (ram !== null) {
@@ -646,9 +671,12 @@ export class A64Core implements Runnable {
   }
 
   write32(va: bigint, v: number, mmu: number): void {
-    const vpn = Number(va >> 12n);
+    const s = this.scratch32;
+    this.scratch[0] = va;
+    const lo = s[0]!;
+    const vpn = s[1]! * 1048576 + (lo >>> 12);
     const slot = (mmu << 8) | (vpn & 255);
-    const po = Number(va & 0xfffn);
+    const po = lo & 0xfff;
     if (this.tlbTag[TLB_SLOTS * 4 + slot] === vpn && po <= 4092) {
       const ram = this.tlbRam[slot];
       if (ram !== null) {
@@ -661,9 +689,12 @@ export class A64Core implements Runnable {
   }
 
   write64(va: bigint, v: bigint, mmu: number): void {
-    const vpn = Number(va >> 12n);
+    const s = this.scratch32;
+    this.scratch[0] = va;
+    const lo = s[0]!;
+    const vpn = s[1]! * 1048576 + (lo >>> 12);
     const slot = (mmu << 8) | (vpn & 255);
-    const po = Number(va & 0xfffn);
+    const po = lo & 0xfff;
     if (this.tlbTag[TLB_SLOTS * 4 + slot] === vpn && po <= 4088) {
       const ram = this.tlbRam[slot];
       if (ram !== null) {

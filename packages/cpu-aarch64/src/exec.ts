@@ -87,22 +87,33 @@ function cond(c: A64Core, cd: number): boolean {
   return r;
 }
 
-/** a + b + carry with NZCV (AddWithCarry, Arm ARM J1). `sf` 1 = 64-bit. */
+/**
+ * a + b + carry with NZCV (AddWithCarry, Arm ARM J1). `sf` 1 = 64-bit. Sign bits and 32-bit
+ * halves are read through the core's scratch alias: Number(bigint) is slow in V8.
+ */
 function addWithCarry(c: A64Core, sf: number, a: bigint, b: bigint, carry: number, setFlags: boolean): bigint {
+  const sc = c.scratch;
+  const s32 = c.scratch32;
   if (sf !== 0) {
-    const full = a + b + BigInt(carry);
-    const res = full & M64;
+    const res = (carry !== 0 ? a + b + 1n : a + b) & M64;
     if (setFlags) {
-      const n = Number(res >> 63n);
+      sc[0] = a;
+      sc[1] = b;
+      sc[2] = res;
+      const ah = s32[1]! >>> 31;
+      const bh = s32[3]! >>> 31;
+      const rh = s32[5]! >>> 31;
       const z = res === 0n ? 1 : 0;
-      const cf = full > M64 ? 1 : 0;
-      const v = Number((((a ^ res) & (b ^ res)) >> 63n) & 1n);
-      c.nzcv = ((n << 31) | (z << 30) | (cf << 29) | (v << 28)) >>> 0;
+      const cf = carry !== 0 ? (res <= a ? 1 : 0) : res < a ? 1 : 0;
+      const v = ah === bh && rh !== ah ? 1 : 0;
+      c.nzcv = ((rh << 31) | (z << 30) | (cf << 29) | (v << 28)) >>> 0;
     }
     return res;
   }
-  const an = Number(a & M32);
-  const bn = Number(b & M32);
+  sc[0] = a;
+  sc[1] = b;
+  const an = s32[0]!;
+  const bn = s32[2]!;
   const full = an + bn + carry;
   const res = full >>> 0;
   if (setFlags) {
@@ -112,13 +123,23 @@ function addWithCarry(c: A64Core, sf: number, a: bigint, b: bigint, carry: numbe
     const v = (((an ^ res) & (bn ^ res)) >>> 31) & 1;
     c.nzcv = ((n << 31) | (z << 30) | (cf << 29) | (v << 28)) >>> 0;
   }
-  return BigInt(res);
+  s32[6] = res;
+  s32[7] = 0;
+  return sc[3]!;
 }
 
 function setLogicFlags(c: A64Core, sf: number, res: bigint): void {
-  const n = sf !== 0 ? Number(res >> 63n) : Number((res >> 31n) & 1n);
+  c.scratch[0] = res;
+  const n = sf !== 0 ? c.scratch32[1]! >>> 31 : c.scratch32[0]! >>> 31;
   const z = res === 0n ? 1 : 0;
   c.nzcv = ((n << 31) | (z << 30)) >>> 0;
+}
+
+/** PC-relative branch: stays in the current page without any BigInt arithmetic when it can. */
+function relBranch(c: A64Core, off: number): void {
+  const lo = c.pcLo + off;
+  if (lo >= 0 && lo < 4096) c.pcLo = lo;
+  else c.branch(c.pc + BigInt(off));
 }
 
 function shiftReg(v: bigint, type: number, amt: number, sf: number): bigint {
@@ -318,9 +339,8 @@ function branchSys(c: A64Core, insn: number): void {
   const top = insn >>> 26;
   // B / BL
   if ((top & 0x1f) === 0x05) {
-    const off = BigInt(((insn << 6) >> 6) * 4);
     if (top & 0x20) c.x[30] = c.pc + 4n;
-    c.branch(c.pc + off);
+    relBranch(c, ((insn << 6) >> 6) * 4);
     return;
   }
   const top7 = insn >>> 25;
@@ -330,7 +350,7 @@ function branchSys(c: A64Core, insn: number): void {
     const rt = insn & 31;
     const v = sf ? c.x[rt]! : c.x[rt]! & M32;
     const nz = (insn >>> 24) & 1;
-    if ((v === 0n) !== (nz === 1)) c.branch(c.pc + BigInt(((insn << 8) >> 13) * 4));
+    if ((v === 0n) !== (nz === 1)) relBranch(c, ((insn << 8) >> 13) * 4);
     else c.next();
     return;
   }
@@ -340,14 +360,14 @@ function branchSys(c: A64Core, insn: number): void {
     const rt = insn & 31;
     const set = (c.x[rt]! >> BigInt(bit)) & 1n;
     const nz = (insn >>> 24) & 1;
-    if ((set === 1n) === (nz === 1)) c.branch(c.pc + BigInt(((insn << 13) >> 18) * 4));
+    if ((set === 1n) === (nz === 1)) relBranch(c, ((insn << 13) >> 18) * 4);
     else c.next();
     return;
   }
   // B.cond
   if (top7 === 0x2a) {
     if ((insn >>> 4) & 1 || (insn >>> 24) & 1) c.undef();
-    if (cond(c, insn & 15)) c.branch(c.pc + BigInt(((insn << 8) >> 13) * 4));
+    if (cond(c, insn & 15)) relBranch(c, ((insn << 8) >> 13) * 4);
     else c.next();
     return;
   }
