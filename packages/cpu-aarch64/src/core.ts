@@ -63,6 +63,8 @@ export class A64Core implements Runnable {
 
   /** X0..X30; index 31 always holds 0 (XZR). */
   readonly x = new BigUint64Array(32);
+  /** 32-bit view of {@link x}: x32[2n] is the low word of Xn (W registers without BigInt). */
+  readonly x32 = new Uint32Array(this.x.buffer);
   /** SP_EL0..SP_EL3. */
   readonly sp = new BigUint64Array(4);
   /** System register storage, indexed by the R constants. */

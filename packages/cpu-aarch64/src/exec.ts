@@ -13,6 +13,11 @@ import { execMsrImmediate, execSystemRegister, fpAccessCheck } from './sysregs.j
 const M64 = 0xffff_ffff_ffff_ffffn;
 const M32 = 0xffff_ffffn;
 
+/** Immediates as BigInt, precomputed: BigInt(number) is slow in V8's hot paths. */
+const BIG_U15: bigint[] = Array.from({ length: 0x8000 }, (_, i) => BigInt(i));
+const BIG_SH12: bigint[] = Array.from({ length: 0x1000 }, (_, i) => BigInt(i) << 12n);
+const BIG_S9: bigint[] = Array.from({ length: 512 }, (_, i) => BigInt((i << 23) >> 23));
+
 export function execute(c: A64Core, insn: number): void {
   const op0 = (insn >>> 25) & 15;
   switch (op0) {
@@ -135,6 +140,62 @@ function setLogicFlags(c: A64Core, sf: number, res: bigint): void {
   c.nzcv = ((n << 31) | (z << 30)) >>> 0;
 }
 
+/** 64-bit a - b with optional NZCV (the SUBS/CMP form of AddWithCarry(a, NOT b, 1)). */
+function sub64(c: A64Core, a: bigint, b: bigint, setFlags: boolean): bigint {
+  const res = (a - b) & M64;
+  if (setFlags) {
+    const sc = c.scratch;
+    const s32 = c.scratch32;
+    sc[0] = a;
+    sc[1] = b;
+    sc[2] = res;
+    const ah = s32[1]! >>> 31;
+    const bh = s32[3]! >>> 31;
+    const rh = s32[5]! >>> 31;
+    const z = res === 0n ? 1 : 0;
+    const cf = a >= b ? 1 : 0;
+    const v = ah !== bh && rh !== ah ? 1 : 0;
+    c.nzcv = ((rh << 31) | (z << 30) | (cf << 29) | (v << 28)) >>> 0;
+  }
+  return res;
+}
+
+/** 32-bit add/sub on numbers (W registers), with optional NZCV. */
+function addSub32(c: A64Core, a: number, b: number, sub: number, setFlags: boolean): number {
+  const bb = sub !== 0 ? ~b >>> 0 : b;
+  const full = a + bb + sub;
+  const res = full >>> 0;
+  if (setFlags) {
+    const n = res >>> 31;
+    const z = res === 0 ? 1 : 0;
+    const cf = full > 0xffffffff ? 1 : 0;
+    const v = (((a ^ res) & (bb ^ res)) >>> 31) & 1;
+    c.nzcv = ((n << 31) | (z << 30) | (cf << 29) | (v << 28)) >>> 0;
+  }
+  return res;
+}
+
+/** Write a W result (upper half zeroed); Rd = 31 is WZR. */
+function setW(c: A64Core, rd: number, v: number): void {
+  if (rd === 31) return;
+  c.x32[2 * rd] = v;
+  c.x32[2 * rd + 1] = 0;
+}
+
+function shift32(v: number, type: number, amt: number): number {
+  if (amt === 0) return v;
+  switch (type) {
+    case 0:
+      return (v << amt) >>> 0;
+    case 1:
+      return v >>> amt;
+    case 2:
+      return (v >> amt) >>> 0;
+    default:
+      return ((v >>> amt) | (v << (32 - amt))) >>> 0;
+  }
+}
+
 /** PC-relative branch: stays in the current page without any BigInt arithmetic when it can. */
 function relBranch(c: A64Core, off: number): void {
   const lo = c.pcLo + off;
@@ -245,10 +306,14 @@ function dpImm(c: A64Core, insn: number): void {
       const sub = (insn >>> 30) & 1;
       const s = (insn >>> 29) & 1;
       const sh = (insn >>> 22) & 1;
-      let imm = BigInt((insn >>> 10) & 0xfff);
-      if (sh) imm <<= 12n;
+      const imm = sh ? BIG_SH12[(insn >>> 10) & 0xfff]! : BIG_U15[(insn >>> 10) & 0xfff]!;
+      if (sf === 0 && rn !== 31 && (rd !== 31 || s !== 0)) {
+        const imm12 = (insn >>> 10) & 0xfff;
+        setW(c, rd, addSub32(c, c.x32[2 * rn]!, sh ? imm12 << 12 : imm12, sub, s !== 0));
+        break;
+      }
       const a = rnSp(c, rn);
-      const r = sub ? addWithCarry(c, sf, a, ~imm & M64, 1, s !== 0) : addWithCarry(c, sf, a, imm, 0, s !== 0);
+      const r = sub ? (sf ? sub64(c, a, imm, s !== 0) : addWithCarry(c, sf, a, ~imm & M64, 1, s !== 0)) : addWithCarry(c, sf, a, imm, 0, s !== 0);
       if (s) c.setReg(rd, r);
       else setRdSp(c, rd, r);
       break;
@@ -525,7 +590,17 @@ function dpReg(c: A64Core, insn: number): void {
       const n = (insn >>> 21) & 1;
       const imm6 = (insn >>> 10) & 63;
       if (sf === 0 && imm6 >= 32) c.undef();
-      let b = shiftReg(sf ? c.x[rm]! : c.x[rm]! & M32, shift, imm6, sf);
+      if (sf === 0) {
+        let bw = shift32(c.x32[2 * rm]!, shift, imm6);
+        if (n) bw = ~bw >>> 0;
+        const aw = c.x32[2 * rn]!;
+        const rw = (opc === 0 || opc === 3 ? aw & bw : opc === 1 ? aw | bw : aw ^ bw) >>> 0;
+        if (opc === 3) c.nzcv = (((rw >>> 31) << 31) | (rw === 0 ? 1 << 30 : 0)) >>> 0;
+        setW(c, rd, rw);
+        c.next();
+        return;
+      }
+      let b = shiftReg(c.x[rm]!, shift, imm6, sf);
       if (n) b = ~b & (sf ? M64 : M32);
       const a = sf ? c.x[rn]! : c.x[rn]! & M32;
       let r: bigint;
@@ -541,9 +616,14 @@ function dpReg(c: A64Core, insn: number): void {
       const shift = (insn >>> 22) & 3;
       const imm6 = (insn >>> 10) & 63;
       if (shift === 3 || (sf === 0 && imm6 >= 32)) c.undef();
-      const b = shiftReg(sf ? c.x[rm]! : c.x[rm]! & M32, shift, imm6, sf);
+      if (sf === 0) {
+        setW(c, rd, addSub32(c, c.x32[2 * rn]!, shift32(c.x32[2 * rm]!, shift, imm6), sub, s !== 0));
+        c.next();
+        return;
+      }
+      const b = shiftReg(c.x[rm]!, shift, imm6, sf);
       const a = c.x[rn]!;
-      const r = sub ? addWithCarry(c, sf, a, ~b & M64, 1, s !== 0) : addWithCarry(c, sf, a, b, 0, s !== 0);
+      const r = sub ? sub64(c, a, b, s !== 0) : addWithCarry(c, sf, a, b, 0, s !== 0);
       c.setReg(rd, r);
     } else {
       // Add/subtract (extended register)
@@ -803,6 +883,41 @@ function load(c: A64Core, va: bigint, size: number, mmu: number): bigint {
   }
 }
 
+/**
+ * Load into Xt (zero-extended, or sign-extended from `size` bytes to 32 or 64 bits) through
+ * the register file's 32-bit alias, avoiding BigInt(number).
+ */
+function loadInto(c: A64Core, rt: number, va: bigint, size: number, signedTo: 0 | 32 | 64, mmu: number): void {
+  if (size === 8) {
+    const v = c.read64(va, mmu);
+    if (rt !== 31) c.x[rt] = v;
+    return;
+  }
+  let v = size === 4 ? c.read32(va, mmu) : size === 2 ? c.read16(va, mmu) : c.read8(va, mmu);
+  if (rt === 31) return;
+  const x32 = c.x32;
+  if (signedTo === 0) {
+    x32[2 * rt] = v;
+    x32[2 * rt + 1] = 0;
+    return;
+  }
+  const sh = 32 - size * 8;
+  v = (v << sh) >> sh;
+  x32[2 * rt] = v;
+  x32[2 * rt + 1] = signedTo === 64 && v < 0 ? 0xffffffff : 0;
+}
+
+/** Store the low `size` bytes of Xt. */
+function storeFrom(c: A64Core, rt: number, va: bigint, size: number, mmu: number): void {
+  if (size === 8) c.write64(va, c.x[rt]!, mmu);
+  else {
+    const v = c.x32[2 * rt]!;
+    if (size === 4) c.write32(va, v, mmu);
+    else if (size === 2) c.write16(va, v & 0xffff, mmu);
+    else c.write8(va, v & 0xff, mmu);
+  }
+}
+
 function store(c: A64Core, va: bigint, size: number, v: bigint, mmu: number): void {
   switch (size) {
     case 1:
@@ -869,7 +984,7 @@ function loadStore(c: A64Core, insn: number): void {
   let mmu = c.mmu;
   let off: bigint;
   if ((insn >>> 24) & 1) {
-    off = BigInt(((insn >>> 10) & 0xfff) << size);
+    off = BIG_U15[((insn >>> 10) & 0xfff) << size]!;
     va = BigInt.asUintN(64, rnSp(c, rn) + off);
   } else if ((insn >>> 21) & 1) {
     if (((insn >>> 10) & 3) !== 2) c.undef(); // atomics (LSE) not implemented
@@ -879,7 +994,7 @@ function loadStore(c: A64Core, insn: number): void {
     const rm = (insn >>> 16) & 31;
     va = BigInt.asUintN(64, rnSp(c, rn) + extendReg(c.x[rm]!, option, s ? size : 0));
   } else {
-    const imm9 = BigInt(((insn >>> 12) & 0x1ff) << 23 >> 23);
+    const imm9 = BIG_S9[(insn >>> 12) & 0x1ff]!;
     const kind = (insn >>> 10) & 3;
     const base = rnSp(c, rn);
     if (kind === 0) va = BigInt.asUintN(64, base + imm9);
@@ -903,12 +1018,14 @@ function loadStore(c: A64Core, insn: number): void {
   if (opc === 0) {
     // STR*
     c.curISS = wb === 0 ? iss(bytes, false, rt, size === 3, false) : 0;
-    store(c, va, bytes, c.x[rt]!, mmu);
+    storeFrom(c, rt, va, bytes, mmu);
   } else if (opc === 1) {
     c.curISS = wb === 0 ? iss(bytes, false, rt, size === 3, false) : 0;
-    const val = load(c, va, bytes, mmu);
-    if (wb !== 0) writeback(c, rn, wb, va, off!);
-    c.setReg(rt, val);
+    if (wb !== 0) {
+      const val = load(c, va, bytes, mmu);
+      writeback(c, rn, wb, va, off!);
+      c.setReg(rt, val);
+    } else loadInto(c, rt, va, bytes, 0, mmu);
     c.next();
     return;
   } else {
@@ -923,11 +1040,13 @@ function loadStore(c: A64Core, insn: number): void {
     if (size === 2 && opc === 3) c.undef();
     const to32 = opc === 3;
     c.curISS = wb === 0 ? iss(bytes, true, rt, !to32, false) : 0;
-    const raw = load(c, va, bytes, mmu);
-    const sx = BigInt.asIntN(bytes * 8, raw);
-    const val = to32 ? BigInt.asUintN(32, sx) : BigInt.asUintN(64, sx);
-    if (wb !== 0) writeback(c, rn, wb, va, off!);
-    c.setReg(rt, val);
+    if (wb !== 0) {
+      const raw = load(c, va, bytes, mmu);
+      const sx = BigInt.asIntN(bytes * 8, raw);
+      const val = to32 ? BigInt.asUintN(32, sx) : BigInt.asUintN(64, sx);
+      writeback(c, rn, wb, va, off!);
+      c.setReg(rt, val);
+    } else loadInto(c, rt, va, bytes, to32 ? 32 : 64, mmu);
     c.next();
     return;
   }
