@@ -12,6 +12,7 @@ const programs: Array<[string, Record<string, unknown>?, number?]> = [
   ['traps.elf'],
   ['pmp.elf'],
   ['fp.elf'],
+  ['h.elf'],
   ['vm.elf'],
   ['vm.elf', { 'ad-update': 'fault' }, 5],
 ];

@@ -13,7 +13,7 @@ export interface GuestRun {
 }
 
 /** Run a guest ELF on ram@0x80000000 + riscv-hart + htif until it exits (or `limitNs`). */
-export async function runGuest(elf: string, opts: RiscvHartOptions = {}, limitNs = 2e8, trace?: (e: unknown) => void): Promise<GuestRun> {
+export async function runGuest(elf: string, opts: RiscvHartOptions = {}, limitNs = 5e7, trace?: (e: unknown) => void): Promise<GuestRun> {
   const sim = new Simulation();
   if (trace !== undefined) sim.events.addSink({ kinds: ['cpu.'], event: trace });
   const m = sim.addMachine('t', { boot: { kernel: path.join(GUEST, elf) } });
