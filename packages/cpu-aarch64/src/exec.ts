@@ -236,18 +236,18 @@ function extendReg(v: bigint, option: number, shift: number): bigint {
       r = v;
       break;
     case 4:
-      r = BigInt.asUintN(64, BigInt.asIntN(8, v));
+      r = ((BigInt.asIntN(8, v)) & M64);
       break;
     case 5:
-      r = BigInt.asUintN(64, BigInt.asIntN(16, v));
+      r = ((BigInt.asIntN(16, v)) & M64);
       break;
     case 6:
-      r = BigInt.asUintN(64, BigInt.asIntN(32, v));
+      r = ((BigInt.asIntN(32, v)) & M64);
       break;
     default:
       r = v;
   }
-  return shift === 0 ? r : BigInt.asUintN(64, r << BigInt(shift));
+  return shift === 0 ? r : ((r << BigInt(shift)) & M64);
 }
 
 function ones(n: number): bigint {
@@ -323,6 +323,14 @@ function dpImm(c: A64Core, insn: number): void {
       const opc = (insn >>> 29) & 3;
       const imm = decodeLogicalImm((insn >>> 22) & 1, (insn >>> 10) & 63, (insn >>> 16) & 63, sf);
       if (imm === undefined) c.undef();
+      if (sf === 0 && (rd !== 31 || opc === 3)) {
+        const iw = Number(imm);
+        const aw = c.x32[2 * rn]!;
+        const rw = (opc === 0 || opc === 3 ? aw & iw : opc === 1 ? aw | iw : aw ^ iw) >>> 0;
+        if (opc === 3) c.nzcv = (((rw >>> 31) << 31) | (rw === 0 ? 1 << 30 : 0)) >>> 0;
+        setW(c, rd, rw);
+        break;
+      }
       const a = c.x[rn]!;
       let r: bigint;
       if (opc === 0 || opc === 3) r = a & imm;
@@ -340,6 +348,13 @@ function dpImm(c: A64Core, insn: number): void {
       const opc = (insn >>> 29) & 3;
       const hw = (insn >>> 21) & 3;
       if (opc === 1 || (sf === 0 && hw >= 2)) c.undef();
+      if (sf === 0) {
+        const i16 = ((insn >>> 5) & 0xffff) << (hw * 16);
+        const cur = c.x32[2 * rd] ?? 0;
+        const rw = opc === 0 ? ~i16 >>> 0 : opc === 2 ? i16 >>> 0 : ((cur & ~(0xffff << (hw * 16))) | i16) >>> 0;
+        setW(c, rd, rw);
+        break;
+      }
       const sh = BigInt(hw * 16);
       const imm = BigInt((insn >>> 5) & 0xffff) << sh;
       let r: bigint;
@@ -358,6 +373,29 @@ function dpImm(c: A64Core, insn: number): void {
       const imms = (insn >>> 10) & 63;
       const width = sf ? 64 : 32;
       if (opc === 3 || n !== sf || (sf === 0 && (immr >= 32 || imms >= 32))) c.undef();
+      if (sf === 0) {
+        const sw = c.x32[2 * rn]!;
+        const dw = c.x32[2 * rd] ?? 0;
+        let rw: number;
+        if (imms >= immr) {
+          const w = imms - immr + 1;
+          const mask = w === 32 ? 0xffffffff : (1 << w) - 1;
+          const field = (sw >>> immr) & mask;
+          if (opc === 0) rw = w === 32 ? field : (field << (32 - w)) >> (32 - w);
+          else if (opc === 2) rw = field;
+          else rw = (dw & ~mask) | field;
+        } else {
+          const w = imms + 1;
+          const pos = 32 - immr;
+          const mask = (1 << w) - 1;
+          const field = sw & mask;
+          if (opc === 0) rw = (((field << (32 - w)) >> (32 - w)) << pos);
+          else if (opc === 2) rw = field << pos;
+          else rw = (dw & ~(mask << pos)) | (field << pos);
+        }
+        setW(c, rd, rw >>> 0);
+        break;
+      }
       const src = c.x[rn]!;
       let r: bigint;
       if (imms >= immr) {
@@ -413,9 +451,9 @@ function branchSys(c: A64Core, insn: number): void {
   if ((top7 & 0x3f) === 0x1a) {
     const sf = insn >>> 31;
     const rt = insn & 31;
-    const v = sf ? c.x[rt]! : c.x[rt]! & M32;
+    const zero = sf ? c.x32[2 * rt] === 0 && c.x32[2 * rt + 1] === 0 : c.x32[2 * rt] === 0;
     const nz = (insn >>> 24) & 1;
-    if ((v === 0n) !== (nz === 1)) relBranch(c, ((insn << 8) >> 13) * 4);
+    if (zero !== (nz === 1)) relBranch(c, ((insn << 8) >> 13) * 4);
     else c.next();
     return;
   }
@@ -423,9 +461,9 @@ function branchSys(c: A64Core, insn: number): void {
   if ((top7 & 0x3f) === 0x1b) {
     const bit = ((insn >>> 31) << 5) | ((insn >>> 19) & 31);
     const rt = insn & 31;
-    const set = (c.x[rt]! >> BigInt(bit)) & 1n;
+    const set = (c.x32[2 * rt + (bit >>> 5)]! >>> (bit & 31)) & 1;
     const nz = (insn >>> 24) & 1;
-    if ((set === 1n) === (nz === 1)) relBranch(c, ((insn << 13) >> 18) * 4);
+    if ((set === 1) === (nz === 1)) relBranch(c, ((insn << 13) >> 18) * 4);
     else c.next();
     return;
   }
@@ -844,18 +882,18 @@ function dp3(c: A64Core, insn: number, sf: number, rd: number, rn: number, rm: n
     case 1: {
       if (!sf) c.undef();
       const p = BigInt.asIntN(32, c.x[rn]!) * BigInt.asIntN(32, c.x[rm]!);
-      r = BigInt.asUintN(64, o0 ? a - p : a + p);
+      r = ((o0 ? a - p : a + p) & M64);
       break;
     }
     case 5: {
       if (!sf) c.undef();
       const p = (c.x[rn]! & M32) * (c.x[rm]! & M32);
-      r = BigInt.asUintN(64, o0 ? a - p : a + p);
+      r = ((o0 ? a - p : a + p) & M64);
       break;
     }
     case 2:
       if (!sf || o0) c.undef();
-      r = BigInt.asUintN(64, (BigInt.asIntN(64, c.x[rn]!) * BigInt.asIntN(64, c.x[rm]!)) >> 64n);
+      r = (((BigInt.asIntN(64, c.x[rn]!) * BigInt.asIntN(64, c.x[rm]!)) >> 64n) & M64);
       break;
     case 6:
       if (!sf || o0) c.undef();
@@ -963,11 +1001,11 @@ function loadStore(c: A64Core, insn: number): void {
     if ((insn >>> 24) & 1) c.undef();
     const opc = insn >>> 30;
     const rt = insn & 31;
-    const va = BigInt.asUintN(64, c.pc + BigInt(((insn << 8) >> 13) * 4));
+    const va = ((c.pc + BigInt(((insn << 8) >> 13) * 4)) & M64);
     c.curISS = 0;
     if (opc === 0) c.setReg(rt, load(c, va, 4, c.mmu));
     else if (opc === 1) c.setReg(rt, load(c, va, 8, c.mmu));
-    else if (opc === 2) c.setReg(rt, BigInt.asUintN(64, BigInt.asIntN(32, load(c, va, 4, c.mmu))));
+    else if (opc === 2) c.setReg(rt, ((BigInt.asIntN(32, load(c, va, 4, c.mmu))) & M64));
     // opc 3: PRFM (literal) is a hint.
     c.next();
     return;
@@ -985,28 +1023,28 @@ function loadStore(c: A64Core, insn: number): void {
   let off: bigint;
   if ((insn >>> 24) & 1) {
     off = BIG_U15[((insn >>> 10) & 0xfff) << size]!;
-    va = BigInt.asUintN(64, rnSp(c, rn) + off);
+    va = ((rnSp(c, rn) + off) & M64);
   } else if ((insn >>> 21) & 1) {
     if (((insn >>> 10) & 3) !== 2) c.undef(); // atomics (LSE) not implemented
     const option = (insn >>> 13) & 7;
     if ((option & 2) === 0) c.undef();
     const s = (insn >>> 12) & 1;
     const rm = (insn >>> 16) & 31;
-    va = BigInt.asUintN(64, rnSp(c, rn) + extendReg(c.x[rm]!, option, s ? size : 0));
+    va = ((rnSp(c, rn) + extendReg(c.x[rm]!, option, s ? size : 0)) & M64);
   } else {
     const imm9 = BIG_S9[(insn >>> 12) & 0x1ff]!;
     const kind = (insn >>> 10) & 3;
     const base = rnSp(c, rn);
-    if (kind === 0) va = BigInt.asUintN(64, base + imm9);
+    if (kind === 0) va = ((base + imm9) & M64);
     else if (kind === 1) {
       va = base;
       wb = 1;
     } else if (kind === 2) {
-      va = BigInt.asUintN(64, base + imm9);
+      va = ((base + imm9) & M64);
       // LDTR/STTR: EL0 permissions when executed at EL1 (C6.2.x).
       if (c.el === 1) mmu = 0;
     } else {
-      va = BigInt.asUintN(64, base + imm9);
+      va = ((base + imm9) & M64);
       wb = 2;
     }
     if (wb !== 0) off = imm9;
@@ -1043,7 +1081,7 @@ function loadStore(c: A64Core, insn: number): void {
     if (wb !== 0) {
       const raw = load(c, va, bytes, mmu);
       const sx = BigInt.asIntN(bytes * 8, raw);
-      const val = to32 ? BigInt.asUintN(32, sx) : BigInt.asUintN(64, sx);
+      const val = to32 ? BigInt.asUintN(32, sx) : ((sx) & M64);
       writeback(c, rn, wb, va, off!);
       c.setReg(rt, val);
     } else loadInto(c, rt, va, bytes, to32 ? 32 : 64, mmu);
@@ -1055,7 +1093,7 @@ function loadStore(c: A64Core, insn: number): void {
 }
 
 function writeback(c: A64Core, rn: number, wb: number, va: bigint, off: bigint): void {
-  const nv = wb === 1 ? BigInt.asUintN(64, va + off) : va;
+  const nv = wb === 1 ? ((va + off) & M64) : va;
   setRdSp(c, rn, nv);
 }
 
@@ -1072,18 +1110,18 @@ function pair(c: A64Core, insn: number): void {
   const imm = BigInt(((((insn >>> 15) & 0x7f) << 25) >> 25) << scale);
   const base = rnSp(c, rn);
   if (rn === 31) checkSpAlign(c, rn);
-  const va = mode === 1 ? base : BigInt.asUintN(64, base + imm);
-  const va2 = BigInt.asUintN(64, va + BigInt(size));
+  const va = mode === 1 ? base : ((base + imm) & M64);
+  const va2 = ((va + BigInt(size)) & M64);
   c.curISS = 0;
   const mmu = c.mmu;
   if (l) {
     let a = load(c, va, size, mmu);
     let b = load(c, va2, size, mmu);
     if (opc === 1) {
-      a = BigInt.asUintN(64, BigInt.asIntN(32, a));
-      b = BigInt.asUintN(64, BigInt.asIntN(32, b));
+      a = ((BigInt.asIntN(32, a)) & M64);
+      b = ((BigInt.asIntN(32, b)) & M64);
     }
-    if (mode === 1) setRdSp(c, rn, BigInt.asUintN(64, base + imm));
+    if (mode === 1) setRdSp(c, rn, ((base + imm) & M64));
     else if (mode === 3) setRdSp(c, rn, va);
     c.setReg(rt, a);
     c.setReg(rt2, b);
@@ -1097,7 +1135,7 @@ function pair(c: A64Core, insn: number): void {
     }
     store(c, va, size, a, mmu);
     store(c, va2, size, b, mmu);
-    if (mode === 1) setRdSp(c, rn, BigInt.asUintN(64, base + imm));
+    if (mode === 1) setRdSp(c, rn, ((base + imm) & M64));
     else if (mode === 3) setRdSp(c, rn, va);
   }
   c.next();
@@ -1137,7 +1175,7 @@ function exclusive(c: A64Core, insn: number): void {
   if (l) {
     if (isPair) {
       const a = load(c, va, bytes, mmu);
-      const b = load(c, BigInt.asUintN(64, va + BigInt(bytes)), bytes, mmu);
+      const b = load(c, ((va + BigInt(bytes)) & M64), bytes, mmu);
       const pa = c.translateData(va, false, mmu);
       c.monitor.mark(c.index, pa);
       c.setReg(rt, a);
@@ -1157,7 +1195,7 @@ function exclusive(c: A64Core, insn: number): void {
     c.monitor.clear(c.index);
     if (isPair) {
       store(c, va, bytes, c.x[rt]!, mmu);
-      store(c, BigInt.asUintN(64, va + BigInt(bytes)), bytes, c.x[rt2]!, mmu);
+      store(c, ((va + BigInt(bytes)) & M64), bytes, c.x[rt2]!, mmu);
     } else store(c, va, bytes, c.x[rt]!, mmu);
     c.setReg(rs, 0n);
   } else {
