@@ -13,6 +13,8 @@ const programs: Array<[string, Record<string, unknown>?, number?]> = [
   ['pmp.elf'],
   ['fp.elf'],
   ['h.elf'],
+  ['smc.elf'],
+  ['smp.elf', { count: 2 }],
   ['vm.elf'],
   ['vm.elf', { 'ad-update': 'fault' }, 5],
 ];
