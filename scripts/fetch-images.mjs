@@ -9,7 +9,8 @@
 //   .cache/images/arm64/{u-boot.bin, Image, initramfs.cpio.gz, busybox, modules/<version>/...}
 // The archive address is read from the host's apt sources at run time.
 //
-// Options: --riscv64-only, --force (download again), --quiet.
+// Idempotent: when every output exists it only lists them. Options: --riscv64-only,
+// --force (update the package lists, download and build everything again), --quiet.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -171,6 +172,13 @@ function findFile(dir, re) {
 
 /** A kernel package's Image (decompressed if gzip'd, as Debian's arm64 vmlinuz is). */
 function installKernel(extract, outDir, arch) {
+  // Already installed from this very package: nothing to copy again.
+  const stamp = path.join(outDir, '.kernel');
+  const version = fs.readFileSync(path.join(extract, '.done'), 'utf8');
+  if (!force && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === `${extract}\n${version}` && fs.existsSync(path.join(outDir, 'Image'))) {
+    log(`  ${path.relative(root, path.join(outDir, 'Image'))}  (up to date)`);
+    return;
+  }
   const boot = path.join(extract, 'boot');
   const f = findFile(boot, /^vmlinu[xz]-/);
   if (f === undefined) fail(`no /boot/vmlinu[xz]-* in the ${arch} kernel package`);
@@ -186,6 +194,7 @@ function installKernel(extract, outDir, arch) {
   const dst = path.join(outDir, 'modules');
   fs.rmSync(dst, { recursive: true, force: true });
   if (fs.existsSync(src)) fs.cpSync(src, dst, { recursive: true });
+  fs.writeFileSync(stamp, `${extract}\n${version}`);
 }
 
 function installBusybox(extract, outDir) {
@@ -210,6 +219,15 @@ function main() {
     }
   }
   fs.mkdirSync(cache, { recursive: true });
+  const outputs = [
+    ...['fw_jump.elf', 'fw_dynamic.elf', 'fw_jump.bin', 'fw_dynamic.bin', 'u-boot.bin', 'Image', 'busybox', 'initramfs.cpio.gz'].map((f) => path.join(cache, 'riscv64', f)),
+    ...(args.has('--riscv64-only') ? [] : ['u-boot.bin', 'Image', 'busybox', 'initramfs.cpio.gz'].map((f) => path.join(cache, 'arm64', f))),
+  ];
+  if (!force && outputs.every((f) => fs.existsSync(f))) {
+    log(`images are up to date in ${path.relative(process.cwd(), cache) || '.'} (--force fetches and builds them again)`);
+    for (const f of outputs) log(`  ${path.relative(root, f)}  (${fs.statSync(f).size} bytes)`);
+    return;
+  }
   setupApt();
 
   const rv = path.join(cache, 'riscv64');
