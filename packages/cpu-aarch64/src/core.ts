@@ -67,6 +67,8 @@ export class A64Core implements Runnable {
   readonly x32 = new Uint32Array(this.x.buffer);
   /** SP_EL0..SP_EL3. */
   readonly sp = new BigUint64Array(4);
+  /** 32-bit view of {@link sp}. */
+  readonly sp32 = new Uint32Array(this.sp.buffer);
   /** System register storage, indexed by the R constants. */
   readonly sr = new BigUint64Array(SR_COUNT);
   /** Scratch: [0] = page-aligned PC of the current fetch page. */

@@ -988,6 +988,97 @@ function iss(size: number, signed: boolean, rt: number, sf64: boolean, ar: boole
   return (1 << 24) | (sas << 22) | (signed ? 1 << 21 : 0) | (rt << 16) | (sf64 ? 1 << 15 : 0) | (ar ? 1 << 14 : 0);
 }
 
+/** Virtual address from 32-bit halves (slow paths only). */
+function vaOf(hi: number, lo: number): bigint {
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+/**
+ * Load from the address given as 32-bit halves into Xt: the fast path reads RAM through the
+ * TLB without creating any BigInt; misses, MMIO and unaligned accesses take the BigInt path.
+ */
+function loadH(c: A64Core, rt: number, hi: number, lo: number, size: number, signedTo: 0 | 32 | 64, mmu: number): void {
+  const vpn = hi * 1048576 + (lo >>> 12);
+  const slot = (mmu << 8) | (vpn & 255);
+  const po = lo & 0xfff;
+  if (c.tlbTag[slot] === vpn && (po & (size - 1)) === 0) {
+    const ram = c.tlbRam[slot];
+    if (ram !== null) {
+      if (rt === 31) return;
+      const off = c.tlbOff[slot]! + po;
+      const x32 = c.x32;
+      if (size === 8) {
+        const i = off >>> 2;
+        x32[2 * rt] = ram.u32[i]!;
+        x32[2 * rt + 1] = ram.u32[i + 1]!;
+        return;
+      }
+      let v = size === 4 ? ram.u32[off >>> 2]! : size === 2 ? ram.u16[off >>> 1]! : ram.u8[off]!;
+      if (signedTo === 0) {
+        x32[2 * rt] = v;
+        x32[2 * rt + 1] = 0;
+        return;
+      }
+      const sh = 32 - size * 8;
+      v = (v << sh) >> sh;
+      x32[2 * rt] = v;
+      x32[2 * rt + 1] = signedTo === 64 && v < 0 ? 0xffffffff : 0;
+      return;
+    }
+  }
+  loadInto(c, rt, vaOf(hi, lo), size, signedTo, mmu);
+}
+
+/** Store the low `size` bytes of Xt at an address given as 32-bit halves (see {@link loadH}). */
+function storeH(c: A64Core, rt: number, hi: number, lo: number, size: number, mmu: number): void {
+  const vpn = hi * 1048576 + (lo >>> 12);
+  const slot = (mmu << 8) | (vpn & 255);
+  const po = lo & 0xfff;
+  if (c.tlbTag[1024 + slot] === vpn && (po & (size - 1)) === 0) {
+    const ram = c.tlbRam[slot];
+    if (ram !== null) {
+      const off = c.tlbOff[slot]! + po;
+      const x32 = c.x32;
+      if (size === 8) {
+        const i = off >>> 2;
+        ram.u32[i] = x32[2 * rt]!;
+        ram.u32[i + 1] = x32[2 * rt + 1]!;
+      } else if (size === 4) ram.u32[off >>> 2] = x32[2 * rt]!;
+      else if (size === 2) ram.u16[off >>> 1] = x32[2 * rt]! & 0xffff;
+      else ram.u8[off] = x32[2 * rt]! & 0xff;
+      if (ram.codePages[off >>> 12] !== 0) ram.noteWrite(off, size);
+      if (c.monitor.active !== 0) c.monitor.store(c.index, ram.base + off);
+      return;
+    }
+  }
+  storeFrom(c, rt, vaOf(hi, lo), size, mmu);
+}
+
+/** Base register (Rn, 31 = SP) as 32-bit halves into BASE[0] (lo) and BASE[1] (hi). */
+const BASE = new Float64Array(2);
+function baseH(c: A64Core, rn: number): void {
+  if (rn === 31) {
+    const i = c.spsel !== 0 ? c.el : 0;
+    BASE[0] = c.sp32[2 * i]!;
+    BASE[1] = c.sp32[2 * i + 1]!;
+  } else {
+    BASE[0] = c.x32[2 * rn]!;
+    BASE[1] = c.x32[2 * rn + 1]!;
+  }
+}
+
+/** Write back a base register from halves. */
+function setBaseH(c: A64Core, rn: number, hi: number, lo: number): void {
+  if (rn === 31) {
+    const i = c.spsel !== 0 ? c.el : 0;
+    c.sp32[2 * i] = lo;
+    c.sp32[2 * i + 1] = hi;
+  } else {
+    c.x32[2 * rn] = lo;
+    c.x32[2 * rn + 1] = hi;
+  }
+}
+
 function loadStore(c: A64Core, insn: number): void {
   const op0 = insn >>> 28;
   const v = (insn >>> 26) & 1;
@@ -1017,6 +1108,29 @@ function loadStore(c: A64Core, insn: number): void {
   const rt = insn & 31;
   const rn = (insn >>> 5) & 31;
   const bytes = 1 << size;
+  if ((insn >>> 24) & 1 && (opc < 2 || (size < 2 || (size === 2 && opc === 2)))) {
+    // Unsigned offset, the common case: address arithmetic on 32-bit halves.
+    if (rn === 31) checkSpAlign(c, rn);
+    baseH(c, rn);
+    let lo = BASE[0]! + (((insn >>> 10) & 0xfff) << size);
+    let hi = BASE[1]!;
+    if (lo > 0xffffffff) {
+      lo -= 4294967296;
+      hi = (hi + 1) >>> 0;
+    }
+    if (opc === 0) {
+      c.curISS = iss(bytes, false, rt, size === 3, false);
+      storeH(c, rt, hi, lo, bytes, c.mmu);
+    } else if (opc === 1) {
+      c.curISS = iss(bytes, false, rt, size === 3, false);
+      loadH(c, rt, hi, lo, bytes, 0, c.mmu);
+    } else {
+      c.curISS = iss(bytes, true, rt, opc === 2, false);
+      loadH(c, rt, hi, lo, bytes, opc === 3 ? 32 : 64, c.mmu);
+    }
+    c.next();
+    return;
+  }
   let va: bigint;
   let wb = 0; // 0 none, 1 post, 2 pre
   let mmu = c.mmu;
@@ -1107,6 +1221,59 @@ function pair(c: A64Core, insn: number): void {
   if (opc === 3 || (opc === 1 && l === 0) || (opc === 1 && mode === 0)) c.undef();
   const size = opc === 2 ? 8 : 4;
   const scale = opc === 2 ? 3 : 2;
+  if (opc !== 1) {
+    // 32/64-bit pairs on 32-bit halves; the second access is checked before the first is
+    // done only when the pair crosses a page (a fault must leave memory unchanged).
+    if (rn === 31) checkSpAlign(c, rn);
+    baseH(c, rn);
+    const immN = (((insn >>> 15) & 0x7f) << 25) >> 25 << scale;
+    let nlo = BASE[0]! + immN;
+    let nhi = BASE[1]!;
+    if (nlo > 0xffffffff) {
+      nlo -= 4294967296;
+      nhi = (nhi + 1) >>> 0;
+    } else if (nlo < 0) {
+      nlo += 4294967296;
+      nhi = (nhi - 1) >>> 0;
+    }
+    let lo = mode === 1 ? BASE[0]! : nlo;
+    let hi = mode === 1 ? BASE[1]! : nhi;
+    let lo2 = lo + size;
+    let hi2 = hi;
+    if (lo2 > 0xffffffff) {
+      lo2 -= 4294967296;
+      hi2 = (hi2 + 1) >>> 0;
+    }
+    c.curISS = 0;
+    const mmu = c.mmu;
+    if ((lo & 0xfff) + 2 * size > 4096) {
+      c.translateData(vaOf(hi, lo), l === 0, mmu);
+      c.translateData(vaOf(hi2, lo2), l === 0, mmu);
+    }
+    if (l) {
+      // Load into scratch registers first so Rt = Rn or a fault keeps the old values.
+      const x32 = c.x32;
+      const a0 = x32[2 * rt]!;
+      const a1 = x32[2 * rt + 1]!;
+      loadH(c, rt, hi, lo, size, 0, mmu);
+      try {
+        loadH(c, rt2, hi2, lo2, size, 0, mmu);
+      } catch (e) {
+        x32[2 * rt] = a0;
+        x32[2 * rt + 1] = a1;
+        throw e;
+      }
+      if (mode === 1 || mode === 3) {
+        if (rn !== rt && rn !== rt2) setBaseH(c, rn, nhi, nlo);
+      }
+    } else {
+      storeH(c, rt, hi, lo, size, mmu);
+      storeH(c, rt2, hi2, lo2, size, mmu);
+      if (mode === 1 || mode === 3) setBaseH(c, rn, nhi, nlo);
+    }
+    c.next();
+    return;
+  }
   const imm = BigInt(((((insn >>> 15) & 0x7f) << 25) >> 25) << scale);
   const base = rnSp(c, rn);
   if (rn === 31) checkSpAlign(c, rn);
