@@ -78,6 +78,7 @@ const riscvVirtBoot = defineComponent<BootComponentOptions>({
     const rom = ctx.system.addRam(`${ctx.name}.rom`, ROM_BASE, ROM_SIZE, { readonly: true });
     const plan: BootPlan = planBoot({ boot: ctx.boot, ram, firmwareKind: o['firmware-kind'], read: (p, what) => ctx.readFile(p, what) });
     const stdoutPath = (dtPath: (name: string) => string | undefined): string | undefined => (o.stdout !== undefined ? dtPath(o.stdout) : undefined);
+    let warned = false;
     return {
       api: { plan },
       deviceTree(dt) {
@@ -85,6 +86,10 @@ const riscvVirtBoot = defineComponent<BootComponentOptions>({
         writeChosen(dt.root, dt.boot, plan, stdoutPath((n) => dt.nodeOf(n)?.path));
       },
       reset() {
+        if (ctx.boot.firmware === undefined && ctx.boot.kernel === undefined && !warned) {
+          warned = true;
+          ctx.log('nothing to boot: give --firmware (e.g. .cache/images/riscv64/fw_jump.elf from pnpm fetch-images) and/or --kernel');
+        }
         // RAM was cleared by its own reset (it comes first: we refer to it).
         const dtb = ctx.boot.dtb !== undefined ? ctx.readFile(ctx.boot.dtb, 'device tree') : writeDtb(ctx.machine.deviceTree());
         plan.load(ctx.system, dtb);
