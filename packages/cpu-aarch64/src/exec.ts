@@ -312,6 +312,22 @@ function dpImm(c: A64Core, insn: number): void {
         setW(c, rd, addSub32(c, c.x32[2 * rn]!, sh ? imm12 << 12 : imm12, sub, s !== 0));
         break;
       }
+      if (sf !== 0 && s === 0) {
+        // 64-bit ADD/SUB immediate without flags (incl. SP) on 32-bit halves.
+        baseH(c, rn);
+        const immN = ((insn >>> 10) & 0xfff) * (sh ? 4096 : 1);
+        let lo = sub ? BASE[0]! - immN : BASE[0]! + immN;
+        let hi = BASE[1]!;
+        if (lo > 0xffffffff) {
+          lo -= 4294967296;
+          hi = (hi + 1) >>> 0;
+        } else if (lo < 0) {
+          lo += 4294967296;
+          hi = (hi - 1) >>> 0;
+        }
+        setBaseH(c, rd, hi, lo);
+        break;
+      }
       const a = rnSp(c, rn);
       const r = sub ? (sf ? sub64(c, a, imm, s !== 0) : addWithCarry(c, sf, a, ~imm & M64, 1, s !== 0)) : addWithCarry(c, sf, a, imm, 0, s !== 0);
       if (s) c.setReg(rd, r);
@@ -656,6 +672,39 @@ function dpReg(c: A64Core, insn: number): void {
       if (shift === 3 || (sf === 0 && imm6 >= 32)) c.undef();
       if (sf === 0) {
         setW(c, rd, addSub32(c, c.x32[2 * rn]!, shift32(c.x32[2 * rm]!, shift, imm6), sub, s !== 0));
+        c.next();
+        return;
+      }
+      if (s === 0 && shift === 0 && imm6 < 32) {
+        // 64-bit ADD/SUB (shifted register, LSL < 32) without flags on 32-bit halves.
+        if (rd !== 31) {
+          const x32 = c.x32;
+          const ml = x32[2 * rm]!;
+          const mh = x32[2 * rm + 1]!;
+          const bl = imm6 === 0 ? ml : (ml << imm6) >>> 0;
+          const bh = imm6 === 0 ? mh : ((mh << imm6) | (ml >>> (32 - imm6))) >>> 0;
+          const al = x32[2 * rn]!;
+          const ah = x32[2 * rn + 1]!;
+          let lo: number;
+          let hi: number;
+          if (sub) {
+            lo = al - bl;
+            hi = ah - bh;
+            if (lo < 0) {
+              lo += 4294967296;
+              hi -= 1;
+            }
+          } else {
+            lo = al + bl;
+            hi = ah + bh;
+            if (lo > 0xffffffff) {
+              lo -= 4294967296;
+              hi += 1;
+            }
+          }
+          x32[2 * rd] = lo;
+          x32[2 * rd + 1] = hi >>> 0;
+        }
         c.next();
         return;
       }
@@ -1144,6 +1193,37 @@ function loadStore(c: A64Core, insn: number): void {
     if ((option & 2) === 0) c.undef();
     const s = (insn >>> 12) & 1;
     const rm = (insn >>> 16) & 31;
+    if (opc < 2 || size < 2 || (size === 2 && opc === 2)) {
+      // Register offset on 32-bit halves: the index as a double is exact below 2^52.
+      const ml = c.x32[2 * rm]!;
+      const mh = c.x32[2 * rm + 1]!;
+      let idx: number;
+      if (option === 2) idx = ml;
+      else if (option === 6) idx = ml | 0;
+      else if (mh === 0) idx = ml;
+      else if (mh === 0xffffffff) idx = ml - 4294967296;
+      else idx = NaN;
+      if (idx === idx) {
+        if (rn === 31) checkSpAlign(c, rn);
+        baseH(c, rn);
+        const total = BASE[0]! + idx * (s ? bytes : 1);
+        const carry = Math.floor(total / 4294967296);
+        const lo = total - carry * 4294967296;
+        const hi = (BASE[1]! + carry) >>> 0;
+        if (opc === 0) {
+          c.curISS = iss(bytes, false, rt, size === 3, false);
+          storeH(c, rt, hi, lo, bytes, c.mmu);
+        } else if (opc === 1) {
+          c.curISS = iss(bytes, false, rt, size === 3, false);
+          loadH(c, rt, hi, lo, bytes, 0, c.mmu);
+        } else {
+          c.curISS = iss(bytes, true, rt, opc === 2, false);
+          loadH(c, rt, hi, lo, bytes, opc === 3 ? 32 : 64, c.mmu);
+        }
+        c.next();
+        return;
+      }
+    }
     va = ((rnSp(c, rn) + extendReg(c.x[rm]!, option, s ? size : 0)) & M64);
   } else {
     const imm9 = BIG_S9[(insn >>> 12) & 0x1ff]!;
