@@ -27,10 +27,12 @@ async function runOnce() {
   cluster.entry = BigInt(elf.entry);
   cluster.reset();
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const stop = sim.run();
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
   if (stop?.reason !== 'poweroff') throw new Error(`bench guest did not power off: ${stop?.message}`);
-  return { insns: cluster.cores[0].retired, secs };
+  return { insns: cluster.cores[0].retired, secs, cpuSecs: (cpu.user + cpu.system) / 1e6 };
 }
 
 function qemuOnce() {
@@ -51,7 +53,11 @@ export default async function () {
   } catch {
     hasQemu = false;
   }
-  const rows = [{ bench: 'cpu-aarch64 bench.c', metric: 'MIPS (median of 5)', value: Math.round(mips * 10) / 10, unit: 'MIPS', note: `${insns} instructions per run` }];
+  const cpuMips = median(runs.map((r) => r.insns / r.cpuSecs / 1e6));
+  const rows = [
+    { bench: 'cpu-aarch64 bench.c', metric: 'MIPS (wall, median of 5)', value: Math.round(mips * 10) / 10, unit: 'MIPS', note: `${insns} instructions per run` },
+    { bench: 'cpu-aarch64 bench.c', metric: 'MIPS (process CPU time, median of 5)', value: Math.round(cpuMips * 10) / 10, unit: 'MIPS', note: 'less sensitive to other load on the host' },
+  ];
   if (hasQemu) {
     const q = [];
     for (let i = 0; i < RUNS; i++) {
@@ -68,7 +74,3 @@ export default async function () {
   return rows;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const rows = await (await import(import.meta.url)).default();
-  console.table(rows);
-}

@@ -6,7 +6,7 @@ typedef unsigned int u32;
 typedef unsigned char u8;
 
 #ifndef ROUNDS
-#define ROUNDS 12
+#define ROUNDS 48
 #endif
 
 static u8 sieve[32768];
