@@ -7,6 +7,8 @@
  * expanded to their 32-bit equivalents (RISC-V unprivileged 20191213 §16.8 lists them).
  */
 
+import { Op } from './hart.js';
+
 // Packed field layout: rd [0,6) (integer rd 0 is mapped to 32, a scratch register, so that
 // x0 stays zero without a check), rs1 [6,11), rs2 [11,16), rs3 [16,21), rm [21,24),
 // compressed [24].
@@ -15,34 +17,6 @@ export const F_RS2 = 11;
 export const F_RS3 = 16;
 export const F_RM = 21;
 export const F_C = 1 << 24;
-
-let n = 0;
-const op = (): number => ++n;
-// 0 is "not decoded yet".
-export const ILLEGAL = op();
-export const STRADDLE = op();
-export const LUI = op(), AUIPC = op(), JAL = op(), JALR = op();
-export const BEQ = op(), BNE = op(), BLT = op(), BGE = op(), BLTU = op(), BGEU = op();
-export const LB = op(), LH = op(), LW = op(), LD = op(), LBU = op(), LHU = op(), LWU = op();
-export const SB = op(), SH = op(), SW = op(), SD = op();
-export const ADDI = op(), SLTI = op(), SLTIU = op(), XORI = op(), ORI = op(), ANDI = op(), SLLI = op(), SRLI = op(), SRAI = op();
-export const ADD = op(), SUB = op(), SLL = op(), SLT = op(), SLTU = op(), XOR = op(), SRL = op(), SRA = op(), OR = op(), AND = op();
-export const ADDIW = op(), SLLIW = op(), SRLIW = op(), SRAIW = op(), ADDW = op(), SUBW = op(), SLLW = op(), SRLW = op(), SRAW = op();
-export const FENCE = op(), FENCE_I = op(), ECALL = op(), EBREAK = op(), SRET = op(), MRET = op(), WFI = op();
-export const SFENCE_VMA = op(), HFENCE_VVMA = op(), HFENCE_GVMA = op();
-export const CSRRW = op(), CSRRS = op(), CSRRC = op(), CSRRWI = op(), CSRRSI = op(), CSRRCI = op();
-export const MUL = op(), MULH = op(), MULHSU = op(), MULHU = op(), DIV = op(), DIVU = op(), REM = op(), REMU = op();
-export const MULW = op(), DIVW = op(), DIVUW = op(), REMW = op(), REMUW = op();
-export const LR_W = op(), SC_W = op(), LR_D = op(), SC_D = op();
-// AMOs: imm holds the AMO function (funct5).
-export const AMO_W = op(), AMO_D = op();
-// Hypervisor virtual-machine loads and stores (H extension §9.2.3): imm selects the variant.
-export const HLV = op(), HSV = op();
-// F and D
-export const FLW = op(), FLD = op(), FSW = op(), FSD = op();
-export const FMADD = op(), FMSUB = op(), FNMSUB = op(), FNMADD = op(); // imm = fmt (0 S, 1 D)
-export const FOP = op(); // other OP-FP: imm = funct7 | rs2-field << 7
-export const PAUSE_HINT = op();
 
 /** HLV/HSV variants (imm). */
 export const HV_B = 0, HV_BU = 1, HV_H = 2, HV_HU = 3, HV_W = 4, HV_WU = 5, HV_D = 6, HVX_HU = 7, HVX_WU = 8;
@@ -71,181 +45,181 @@ export function decode32(w: number, out: Decoded, c: boolean): number {
   switch (opc) {
     case 0x37:
       out.imm = w & 0xfffff000;
-      return LUI;
+      return Op.LUI;
     case 0x17:
       out.imm = w & 0xfffff000;
-      return AUIPC;
+      return Op.AUIPC;
     case 0x6f:
       out.imm = sext(((w >>> 31) << 20) | (((w >>> 12) & 0xff) << 12) | (((w >>> 20) & 1) << 11) | (((w >>> 21) & 0x3ff) << 1), 21);
-      return JAL;
+      return Op.JAL;
     case 0x67:
-      return f3 === 0 ? JALR : ILLEGAL;
+      return f3 === 0 ? Op.JALR : Op.ILLEGAL;
     case 0x63: {
       out.imm = sext(((w >>> 31) << 12) | (((w >>> 7) & 1) << 11) | (((w >>> 25) & 0x3f) << 5) | (((w >>> 8) & 0xf) << 1), 13);
       switch (f3) {
-        case 0: return BEQ;
-        case 1: return BNE;
-        case 4: return BLT;
-        case 5: return BGE;
-        case 6: return BLTU;
-        case 7: return BGEU;
-        default: return ILLEGAL;
+        case 0: return Op.BEQ;
+        case 1: return Op.BNE;
+        case 4: return Op.BLT;
+        case 5: return Op.BGE;
+        case 6: return Op.BLTU;
+        case 7: return Op.BGEU;
+        default: return Op.ILLEGAL;
       }
     }
     case 0x03:
       switch (f3) {
-        case 0: return LB;
-        case 1: return LH;
-        case 2: return LW;
-        case 3: return LD;
-        case 4: return LBU;
-        case 5: return LHU;
-        case 6: return LWU;
-        default: return ILLEGAL;
+        case 0: return Op.LB;
+        case 1: return Op.LH;
+        case 2: return Op.LW;
+        case 3: return Op.LD;
+        case 4: return Op.LBU;
+        case 5: return Op.LHU;
+        case 6: return Op.LWU;
+        default: return Op.ILLEGAL;
       }
     case 0x23:
       out.imm = sext(((w >>> 25) << 5) | ((w >>> 7) & 31), 12);
       switch (f3) {
-        case 0: return SB;
-        case 1: return SH;
-        case 2: return SW;
-        case 3: return SD;
-        default: return ILLEGAL;
+        case 0: return Op.SB;
+        case 1: return Op.SH;
+        case 2: return Op.SW;
+        case 3: return Op.SD;
+        default: return Op.ILLEGAL;
       }
     case 0x13:
       switch (f3) {
-        case 0: return ADDI;
-        case 2: return SLTI;
-        case 3: return SLTIU;
-        case 4: return XORI;
-        case 6: return ORI;
-        case 7: return ANDI;
+        case 0: return Op.ADDI;
+        case 2: return Op.SLTI;
+        case 3: return Op.SLTIU;
+        case 4: return Op.XORI;
+        case 6: return Op.ORI;
+        case 7: return Op.ANDI;
         case 1:
           out.imm = (w >>> 20) & 63;
-          return (w >>> 26) === 0 ? SLLI : ILLEGAL;
+          return (w >>> 26) === 0 ? Op.SLLI : Op.ILLEGAL;
         case 5:
           out.imm = (w >>> 20) & 63;
-          if ((w >>> 26) === 0) return SRLI;
-          if ((w >>> 26) === 0x10) return SRAI;
-          return ILLEGAL;
-        default: return ILLEGAL;
+          if ((w >>> 26) === 0) return Op.SRLI;
+          if ((w >>> 26) === 0x10) return Op.SRAI;
+          return Op.ILLEGAL;
+        default: return Op.ILLEGAL;
       }
     case 0x1b:
       switch (f3) {
-        case 0: return ADDIW;
+        case 0: return Op.ADDIW;
         case 1:
           out.imm = rs2;
-          return f7 === 0 ? SLLIW : ILLEGAL;
+          return f7 === 0 ? Op.SLLIW : Op.ILLEGAL;
         case 5:
           out.imm = rs2;
-          if (f7 === 0) return SRLIW;
-          if (f7 === 0x20) return SRAIW;
-          return ILLEGAL;
-        default: return ILLEGAL;
+          if (f7 === 0) return Op.SRLIW;
+          if (f7 === 0x20) return Op.SRAIW;
+          return Op.ILLEGAL;
+        default: return Op.ILLEGAL;
       }
     case 0x33:
-      if (f7 === 0) return [ADD, SLL, SLT, SLTU, XOR, SRL, OR, AND][f3]!;
-      if (f7 === 0x20) return f3 === 0 ? SUB : f3 === 5 ? SRA : ILLEGAL;
-      if (f7 === 1) return [MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU][f3]!;
-      return ILLEGAL;
+      if (f7 === 0) return [Op.ADD, Op.SLL, Op.SLT, Op.SLTU, Op.XOR, Op.SRL, Op.OR, Op.AND][f3]!;
+      if (f7 === 0x20) return f3 === 0 ? Op.SUB : f3 === 5 ? Op.SRA : Op.ILLEGAL;
+      if (f7 === 1) return [Op.MUL, Op.MULH, Op.MULHSU, Op.MULHU, Op.DIV, Op.DIVU, Op.REM, Op.REMU][f3]!;
+      return Op.ILLEGAL;
     case 0x3b:
-      if (f7 === 0) return f3 === 0 ? ADDW : f3 === 1 ? SLLW : f3 === 5 ? SRLW : ILLEGAL;
-      if (f7 === 0x20) return f3 === 0 ? SUBW : f3 === 5 ? SRAW : ILLEGAL;
-      if (f7 === 1) return f3 === 0 ? MULW : f3 === 4 ? DIVW : f3 === 5 ? DIVUW : f3 === 6 ? REMW : f3 === 7 ? REMUW : ILLEGAL;
-      return ILLEGAL;
+      if (f7 === 0) return f3 === 0 ? Op.ADDW : f3 === 1 ? Op.SLLW : f3 === 5 ? Op.SRLW : Op.ILLEGAL;
+      if (f7 === 0x20) return f3 === 0 ? Op.SUBW : f3 === 5 ? Op.SRAW : Op.ILLEGAL;
+      if (f7 === 1) return f3 === 0 ? Op.MULW : f3 === 4 ? Op.DIVW : f3 === 5 ? Op.DIVUW : f3 === 6 ? Op.REMW : f3 === 7 ? Op.REMUW : Op.ILLEGAL;
+      return Op.ILLEGAL;
     case 0x0f:
       if (f3 === 0) {
-        // PAUSE is FENCE with pred=W, succ=0 (Zihintpause); other FENCEs order nothing here.
-        return w === 0x0100000f ? PAUSE_HINT : FENCE;
+        // PAUSE is Op.FENCE with pred=W, succ=0 (Zihintpause); other FENCEs order nothing here.
+        return w === 0x0100000f ? Op.PAUSE_HINT : Op.FENCE;
       }
-      if (f3 === 1) return FENCE_I;
-      return ILLEGAL;
+      if (f3 === 1) return Op.FENCE_I;
+      return Op.ILLEGAL;
     case 0x73: {
       if (f3 === 0) {
-        if (w === 0x00000073) return ECALL;
-        if (w === 0x00100073) return EBREAK;
-        if (w === 0x10200073) return SRET;
-        if (w === 0x30200073) return MRET;
-        if (w === 0x10500073) return WFI;
-        if (rdRaw === 0 && f7 === 0x09) return SFENCE_VMA;
-        if (rdRaw === 0 && f7 === 0x11) return HFENCE_VVMA;
-        if (rdRaw === 0 && f7 === 0x31) return HFENCE_GVMA;
-        return ILLEGAL;
+        if (w === 0x00000073) return Op.ECALL;
+        if (w === 0x00100073) return Op.EBREAK;
+        if (w === 0x10200073) return Op.SRET;
+        if (w === 0x30200073) return Op.MRET;
+        if (w === 0x10500073) return Op.WFI;
+        if (rdRaw === 0 && f7 === 0x09) return Op.SFENCE_VMA;
+        if (rdRaw === 0 && f7 === 0x11) return Op.HFENCE_VVMA;
+        if (rdRaw === 0 && f7 === 0x31) return Op.HFENCE_GVMA;
+        return Op.ILLEGAL;
       }
       if (f3 === 4) {
         // Hypervisor virtual-machine load/store instructions (H §9.2.3).
-        if (f7 === 0x30 && rs2 === 0) { out.imm = HV_B; return HLV; }
-        if (f7 === 0x30 && rs2 === 1) { out.imm = HV_BU; return HLV; }
-        if (f7 === 0x32 && rs2 === 0) { out.imm = HV_H; return HLV; }
-        if (f7 === 0x32 && rs2 === 1) { out.imm = HV_HU; return HLV; }
-        if (f7 === 0x32 && rs2 === 3) { out.imm = HVX_HU; return HLV; }
-        if (f7 === 0x34 && rs2 === 0) { out.imm = HV_W; return HLV; }
-        if (f7 === 0x34 && rs2 === 1) { out.imm = HV_WU; return HLV; }
-        if (f7 === 0x34 && rs2 === 3) { out.imm = HVX_WU; return HLV; }
-        if (f7 === 0x36 && rs2 === 0) { out.imm = HV_D; return HLV; }
-        if (rdRaw === 0 && f7 === 0x31) { out.imm = HV_B; return HSV; }
-        if (rdRaw === 0 && f7 === 0x33) { out.imm = HV_H; return HSV; }
-        if (rdRaw === 0 && f7 === 0x35) { out.imm = HV_W; return HSV; }
-        if (rdRaw === 0 && f7 === 0x37) { out.imm = HV_D; return HSV; }
-        return ILLEGAL;
+        if (f7 === 0x30 && rs2 === 0) { out.imm = HV_B; return Op.HLV; }
+        if (f7 === 0x30 && rs2 === 1) { out.imm = HV_BU; return Op.HLV; }
+        if (f7 === 0x32 && rs2 === 0) { out.imm = HV_H; return Op.HLV; }
+        if (f7 === 0x32 && rs2 === 1) { out.imm = HV_HU; return Op.HLV; }
+        if (f7 === 0x32 && rs2 === 3) { out.imm = HVX_HU; return Op.HLV; }
+        if (f7 === 0x34 && rs2 === 0) { out.imm = HV_W; return Op.HLV; }
+        if (f7 === 0x34 && rs2 === 1) { out.imm = HV_WU; return Op.HLV; }
+        if (f7 === 0x34 && rs2 === 3) { out.imm = HVX_WU; return Op.HLV; }
+        if (f7 === 0x36 && rs2 === 0) { out.imm = HV_D; return Op.HLV; }
+        if (rdRaw === 0 && f7 === 0x31) { out.imm = HV_B; return Op.HSV; }
+        if (rdRaw === 0 && f7 === 0x33) { out.imm = HV_H; return Op.HSV; }
+        if (rdRaw === 0 && f7 === 0x35) { out.imm = HV_W; return Op.HSV; }
+        if (rdRaw === 0 && f7 === 0x37) { out.imm = HV_D; return Op.HSV; }
+        return Op.ILLEGAL;
       }
       out.imm = (w >>> 20) & 0xfff;
       switch (f3) {
-        case 1: return CSRRW;
-        case 2: return CSRRS;
-        case 3: return CSRRC;
-        case 5: return CSRRWI;
-        case 6: return CSRRSI;
-        case 7: return CSRRCI;
-        default: return ILLEGAL;
+        case 1: return Op.CSRRW;
+        case 2: return Op.CSRRS;
+        case 3: return Op.CSRRC;
+        case 5: return Op.CSRRWI;
+        case 6: return Op.CSRRSI;
+        case 7: return Op.CSRRCI;
+        default: return Op.ILLEGAL;
       }
     }
     case 0x2f: {
       const f5 = w >>> 27;
       out.imm = f5;
       if (f3 === 2) {
-        if (f5 === 2) return rs2 === 0 ? LR_W : ILLEGAL;
-        if (f5 === 3) return SC_W;
-        return isAmo(f5) ? AMO_W : ILLEGAL;
+        if (f5 === 2) return rs2 === 0 ? Op.LR_W : Op.ILLEGAL;
+        if (f5 === 3) return Op.SC_W;
+        return isAmo(f5) ? Op.AMO_W : Op.ILLEGAL;
       }
       if (f3 === 3) {
-        if (f5 === 2) return rs2 === 0 ? LR_D : ILLEGAL;
-        if (f5 === 3) return SC_D;
-        return isAmo(f5) ? AMO_D : ILLEGAL;
+        if (f5 === 2) return rs2 === 0 ? Op.LR_D : Op.ILLEGAL;
+        if (f5 === 3) return Op.SC_D;
+        return isAmo(f5) ? Op.AMO_D : Op.ILLEGAL;
       }
-      return ILLEGAL;
+      return Op.ILLEGAL;
     }
     // Floating point: FP destinations keep rd 0 (f0 is a real register).
     case 0x07:
       out.f = base | rdRaw;
-      if (f3 === 2) return FLW;
-      if (f3 === 3) return FLD;
-      return ILLEGAL;
+      if (f3 === 2) return Op.FLW;
+      if (f3 === 3) return Op.FLD;
+      return Op.ILLEGAL;
     case 0x27:
       out.f = base | rdRaw;
       out.imm = sext(((w >>> 25) << 5) | ((w >>> 7) & 31), 12);
-      if (f3 === 2) return FSW;
-      if (f3 === 3) return FSD;
-      return ILLEGAL;
+      if (f3 === 2) return Op.FSW;
+      if (f3 === 3) return Op.FSD;
+      return Op.ILLEGAL;
     case 0x43:
     case 0x47:
     case 0x4b:
     case 0x4f: {
       const fmt = (w >>> 25) & 3;
-      if (fmt > 1) return ILLEGAL;
+      if (fmt > 1) return Op.ILLEGAL;
       out.f = base | rdRaw | ((w >>> 27) << F_RS3) | (f3 << F_RM);
       out.imm = fmt;
-      return opc === 0x43 ? FMADD : opc === 0x47 ? FMSUB : opc === 0x4b ? FNMSUB : FNMADD;
+      return opc === 0x43 ? Op.FMADD : opc === 0x47 ? Op.FMSUB : opc === 0x4b ? Op.FNMSUB : Op.FNMADD;
     }
     case 0x53: {
       // Integer destinations: FMV.X.*, FCVT.{W,L}*, FEQ/FLT/FLE, FCLASS.
       const intDest = f7 === 0x70 || f7 === 0x71 || f7 === 0x60 || f7 === 0x61 || f7 === 0x50 || f7 === 0x51;
       out.f = base | (intDest ? rd : rdRaw) | (f3 << F_RM);
       out.imm = f7 | (rs2 << 7);
-      return FOP;
+      return Op.FOP;
     }
     default:
-      return ILLEGAL;
+      return Op.ILLEGAL;
   }
 }
 
@@ -359,16 +333,16 @@ export function expandCompressed(h: number): number {
   return 0;
 }
 
-/** Decode a 16-bit compressed instruction (illegal ones decode to ILLEGAL with the halfword in imm). */
+/** Decode a 16-bit compressed instruction (illegal ones decode to Op.ILLEGAL with the halfword in imm). */
 export function decode16(h: number, out: Decoded): number {
   const w = expandCompressed(h);
   if (w === 0) {
     out.f = F_C;
     out.imm = h;
-    return ILLEGAL;
+    return Op.ILLEGAL;
   }
   const o = decode32(w, out, true);
-  if (o === ILLEGAL) out.imm = h;
+  if (o === Op.ILLEGAL) out.imm = h;
   return o;
 }
 
@@ -376,6 +350,6 @@ export function decode16(h: number, out: Decoded): number {
 export function decodeAny(w: number, out: Decoded): number {
   if ((w & 3) !== 3) return decode16(w & 0xffff, out);
   const o = decode32(w >>> 0, out, false);
-  if (o === ILLEGAL) out.imm = w | 0;
+  if (o === Op.ILLEGAL) out.imm = w | 0;
   return o;
 }

@@ -6,6 +6,7 @@
 import * as SF from '@tessera/softfloat';
 import type { Hart } from './hart.js';
 import * as D from './decode.js';
+import { Op } from './hart.js';
 
 const BOX = 0xffffffff00000000n;
 const CANON_NAN_S = 0x7fc00000;
@@ -38,15 +39,15 @@ export function fpLoadStore(h: Hart, op: number, f: number, addr: number): void 
   const rd = f & 31;
   const rs2 = (f >>> D.F_RS2) & 31;
   switch (op) {
-    case D.FLW:
+    case Op.FLW:
       h.f[rd] = BOX | BigInt(h.load32(addr) >>> 0);
       h.fpDirty();
       return;
-    case D.FLD:
+    case Op.FLD:
       h.f[rd] = h.load64(addr);
       h.fpDirty();
       return;
-    case D.FSW:
+    case Op.FSW:
       h.store32(addr, Number(h.f[rs2]! & 0xffffffffn) | 0);
       return;
     default:
@@ -71,10 +72,10 @@ export function execFp(h: Hart, op: number, f: number, imm: number): void {
   const rs3 = (f >>> D.F_RS3) & 31;
   const rm = (f >>> D.F_RM) & 7;
   const fr = h.f;
-  if (op !== D.FOP) {
+  if (op !== Op.FOP) {
     env.rm = roundingMode(h, rm);
-    const negProd = op === D.FNMSUB || op === D.FNMADD;
-    const negAdd = op === D.FMSUB || op === D.FNMADD;
+    const negProd = op === Op.FNMSUB || op === Op.FNMADD;
+    const negAdd = op === Op.FMSUB || op === Op.FNMADD;
     if (imm === 0) {
       const a = s(h, rs1) ^ (negProd ? SIGN_S : 0);
       const c = s(h, rs3) ^ (negAdd ? SIGN_S : 0);

@@ -29,6 +29,111 @@ import {
 } from './csr.js';
 import { execFp, fpLoadStore } from './fpu.js';
 
+/** Op codes (0 = not decoded yet). A const enum declared here, next to the interpreter, so its switch gets literal cases
+ * Under isolatedModules TypeScript never inlines const enums, and a switch over property
+ * loads is a chain of compares in V8, so the interpreter's cases are written as literals with
+ * the name beside them (`case 24` and the name in a comment); test/ops.test.ts checks every one against Op. */
+export const enum Op {
+  ILLEGAL = 1,
+  STRADDLE = 2,
+  LUI = 3,
+  AUIPC = 4,
+  JAL = 5,
+  JALR = 6,
+  BEQ = 7,
+  BNE = 8,
+  BLT = 9,
+  BGE = 10,
+  BLTU = 11,
+  BGEU = 12,
+  LB = 13,
+  LH = 14,
+  LW = 15,
+  LD = 16,
+  LBU = 17,
+  LHU = 18,
+  LWU = 19,
+  SB = 20,
+  SH = 21,
+  SW = 22,
+  SD = 23,
+  ADDI = 24,
+  SLTI = 25,
+  SLTIU = 26,
+  XORI = 27,
+  ORI = 28,
+  ANDI = 29,
+  SLLI = 30,
+  SRLI = 31,
+  SRAI = 32,
+  ADD = 33,
+  SUB = 34,
+  SLL = 35,
+  SLT = 36,
+  SLTU = 37,
+  XOR = 38,
+  SRL = 39,
+  SRA = 40,
+  OR = 41,
+  AND = 42,
+  ADDIW = 43,
+  SLLIW = 44,
+  SRLIW = 45,
+  SRAIW = 46,
+  ADDW = 47,
+  SUBW = 48,
+  SLLW = 49,
+  SRLW = 50,
+  SRAW = 51,
+  FENCE = 52,
+  FENCE_I = 53,
+  ECALL = 54,
+  EBREAK = 55,
+  SRET = 56,
+  MRET = 57,
+  WFI = 58,
+  SFENCE_VMA = 59,
+  HFENCE_VVMA = 60,
+  HFENCE_GVMA = 61,
+  CSRRW = 62,
+  CSRRS = 63,
+  CSRRC = 64,
+  CSRRWI = 65,
+  CSRRSI = 66,
+  CSRRCI = 67,
+  MUL = 68,
+  MULH = 69,
+  MULHSU = 70,
+  MULHU = 71,
+  DIV = 72,
+  DIVU = 73,
+  REM = 74,
+  REMU = 75,
+  MULW = 76,
+  DIVW = 77,
+  DIVUW = 78,
+  REMW = 79,
+  REMUW = 80,
+  LR_W = 81,
+  SC_W = 82,
+  LR_D = 83,
+  SC_D = 84,
+  AMO_W = 85,
+  AMO_D = 86,
+  HLV = 87,
+  HSV = 88,
+  FLW = 89,
+  FLD = 90,
+  FSW = 91,
+  FSD = 92,
+  FMADD = 93,
+  FMSUB = 94,
+  FNMSUB = 95,
+  FNMADD = 96,
+  FOP = 97,
+  PAUSE_HINT = 98,
+}
+
 export type TrapLevel = 'M' | 'HS';
 export interface TrapInfo {
   readonly cause: number;
@@ -432,287 +537,287 @@ export class Hart {
         const rs2 = (f >>> D.F_RS2) & 31;
         const npc = pc + ((f & D.F_C) !== 0 ? 2 : 4);
         switch (op) {
-          case D.ADDI:
+          case 24 /* ADDI */:
             x[rd] = x[rs1]! + BigInt(imm);
             this.pc = npc;
             break;
-          case D.LUI:
+          case 3 /* LUI */:
             x[rd] = BigInt(imm);
             this.pc = npc;
             break;
-          case D.AUIPC:
+          case 4 /* AUIPC */:
             x[rd] = BigInt(pc + imm);
             this.pc = npc;
             break;
-          case D.JAL:
+          case 5 /* JAL */:
             x[rd] = BigInt(npc);
             this.pc = pc + imm;
             break;
-          case D.JALR: {
+          case 6 /* JALR */: {
             let t = (x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm;
             if (t % 2 !== 0) t -= 1;
             x[rd] = BigInt(npc);
             this.pc = t;
             break;
           }
-          case D.BEQ:
+          case 7 /* BEQ */:
             this.pc = x[rs1] === x[rs2] ? pc + imm : npc;
             break;
-          case D.BNE:
+          case 8 /* BNE */:
             this.pc = x[rs1] !== x[rs2] ? pc + imm : npc;
             break;
-          case D.BLT:
+          case 9 /* BLT */:
             this.pc = x[rs1]! < x[rs2]! ? pc + imm : npc;
             break;
-          case D.BGE:
+          case 10 /* BGE */:
             this.pc = x[rs1]! >= x[rs2]! ? pc + imm : npc;
             break;
-          case D.BLTU:
+          case 11 /* BLTU */:
             this.pc = xu[rs1]! < xu[rs2]! ? pc + imm : npc;
             break;
-          case D.BGEU:
+          case 12 /* BGEU */:
             this.pc = xu[rs1]! >= xu[rs2]! ? pc + imm : npc;
             break;
-          case D.LB:
+          case 13 /* LB */:
             x[rd] = BigInt((this.load8((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm) << 24) >> 24);
             this.pc = npc;
             break;
-          case D.LBU:
+          case 17 /* LBU */:
             x[rd] = BigInt(this.load8((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm));
             this.pc = npc;
             break;
-          case D.LH:
+          case 14 /* LH */:
             x[rd] = BigInt((this.load16((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm) << 16) >> 16);
             this.pc = npc;
             break;
-          case D.LHU:
+          case 18 /* LHU */:
             x[rd] = BigInt(this.load16((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm));
             this.pc = npc;
             break;
-          case D.LW:
+          case 15 /* LW */:
             x[rd] = BigInt(this.load32((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm) | 0);
             this.pc = npc;
             break;
-          case D.LWU:
+          case 19 /* LWU */:
             x[rd] = BigInt(this.load32((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm) >>> 0);
             this.pc = npc;
             break;
-          case D.LD:
+          case 16 /* LD */:
             x[rd] = this.load64((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm);
             this.pc = npc;
             break;
-          case D.SB:
+          case 20 /* SB */:
             this.store8((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm, x32[rs2 * 2]!);
             this.pc = npc;
             break;
-          case D.SH:
+          case 21 /* SH */:
             this.store16((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm, x32[rs2 * 2]!);
             this.pc = npc;
             break;
-          case D.SW:
+          case 22 /* SW */:
             this.store32((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm, x32[rs2 * 2]!);
             this.pc = npc;
             break;
-          case D.SD:
+          case 23 /* SD */:
             this.store64((x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm, xu[rs2]!);
             this.pc = npc;
             break;
-          case D.SLTI:
+          case 25 /* SLTI */:
             x[rd] = x[rs1]! < BigInt(imm) ? 1n : 0n;
             this.pc = npc;
             break;
-          case D.SLTIU:
+          case 26 /* SLTIU */:
             x[rd] = xu[rs1]! < BigInt.asUintN(64, BigInt(imm)) ? 1n : 0n;
             this.pc = npc;
             break;
-          case D.XORI:
+          case 27 /* XORI */:
             x[rd] = x[rs1]! ^ BigInt(imm);
             this.pc = npc;
             break;
-          case D.ORI:
+          case 28 /* ORI */:
             x[rd] = x[rs1]! | BigInt(imm);
             this.pc = npc;
             break;
-          case D.ANDI:
+          case 29 /* ANDI */:
             x[rd] = x[rs1]! & BigInt(imm);
             this.pc = npc;
             break;
-          case D.SLLI:
+          case 30 /* SLLI */:
             x[rd] = x[rs1]! << SH[imm]!;
             this.pc = npc;
             break;
-          case D.SRLI:
+          case 31 /* SRLI */:
             x[rd] = xu[rs1]! >> SH[imm]!;
             this.pc = npc;
             break;
-          case D.SRAI:
+          case 32 /* SRAI */:
             x[rd] = x[rs1]! >> SH[imm]!;
             this.pc = npc;
             break;
-          case D.ADD:
+          case 33 /* ADD */:
             x[rd] = x[rs1]! + x[rs2]!;
             this.pc = npc;
             break;
-          case D.SUB:
+          case 34 /* SUB */:
             x[rd] = x[rs1]! - x[rs2]!;
             this.pc = npc;
             break;
-          case D.SLL:
+          case 35 /* SLL */:
             x[rd] = x[rs1]! << SH[x32[rs2 * 2]! & 63]!;
             this.pc = npc;
             break;
-          case D.SLT:
+          case 36 /* SLT */:
             x[rd] = x[rs1]! < x[rs2]! ? 1n : 0n;
             this.pc = npc;
             break;
-          case D.SLTU:
+          case 37 /* SLTU */:
             x[rd] = xu[rs1]! < xu[rs2]! ? 1n : 0n;
             this.pc = npc;
             break;
-          case D.XOR:
+          case 38 /* XOR */:
             x[rd] = x[rs1]! ^ x[rs2]!;
             this.pc = npc;
             break;
-          case D.SRL:
+          case 39 /* SRL */:
             x[rd] = xu[rs1]! >> SH[x32[rs2 * 2]! & 63]!;
             this.pc = npc;
             break;
-          case D.SRA:
+          case 40 /* SRA */:
             x[rd] = x[rs1]! >> SH[x32[rs2 * 2]! & 63]!;
             this.pc = npc;
             break;
-          case D.OR:
+          case 41 /* OR */:
             x[rd] = x[rs1]! | x[rs2]!;
             this.pc = npc;
             break;
-          case D.AND:
+          case 42 /* AND */:
             x[rd] = x[rs1]! & x[rs2]!;
             this.pc = npc;
             break;
-          case D.ADDIW:
+          case 43 /* ADDIW */:
             x[rd] = BigInt((x32[rs1 * 2]! + imm) | 0);
             this.pc = npc;
             break;
-          case D.SLLIW:
+          case 44 /* SLLIW */:
             x[rd] = BigInt(x32[rs1 * 2]! << imm);
             this.pc = npc;
             break;
-          case D.SRLIW:
+          case 45 /* SRLIW */:
             x[rd] = BigInt((x32[rs1 * 2]! >>> imm) | 0);
             this.pc = npc;
             break;
-          case D.SRAIW:
+          case 46 /* SRAIW */:
             x[rd] = BigInt(x32[rs1 * 2]! >> imm);
             this.pc = npc;
             break;
-          case D.ADDW:
+          case 47 /* ADDW */:
             x[rd] = BigInt((x32[rs1 * 2]! + x32[rs2 * 2]!) | 0);
             this.pc = npc;
             break;
-          case D.SUBW:
+          case 48 /* SUBW */:
             x[rd] = BigInt((x32[rs1 * 2]! - x32[rs2 * 2]!) | 0);
             this.pc = npc;
             break;
-          case D.SLLW:
+          case 49 /* SLLW */:
             x[rd] = BigInt(x32[rs1 * 2]! << (x32[rs2 * 2]! & 31));
             this.pc = npc;
             break;
-          case D.SRLW:
+          case 50 /* SRLW */:
             x[rd] = BigInt((x32[rs1 * 2]! >>> (x32[rs2 * 2]! & 31)) | 0);
             this.pc = npc;
             break;
-          case D.SRAW:
+          case 51 /* SRAW */:
             x[rd] = BigInt(x32[rs1 * 2]! >> (x32[rs2 * 2]! & 31));
             this.pc = npc;
             break;
-          case D.MUL:
+          case 68 /* MUL */:
             x[rd] = x[rs1]! * x[rs2]!;
             this.pc = npc;
             break;
-          case D.MULH:
+          case 69 /* MULH */:
             x[rd] = (x[rs1]! * x[rs2]!) >> 64n;
             this.pc = npc;
             break;
-          case D.MULHSU:
+          case 70 /* MULHSU */:
             x[rd] = (x[rs1]! * xu[rs2]!) >> 64n;
             this.pc = npc;
             break;
-          case D.MULHU:
+          case 71 /* MULHU */:
             x[rd] = (xu[rs1]! * xu[rs2]!) >> 64n;
             this.pc = npc;
             break;
-          case D.DIV: {
+          case 72 /* DIV */: {
             // Unprivileged §7.2: x/0 = -1, overflow (-2^63 / -1) = -2^63 (the store wraps).
             const b = x[rs2]!;
             x[rd] = b === 0n ? -1n : x[rs1]! / b;
             this.pc = npc;
             break;
           }
-          case D.DIVU: {
+          case 73 /* DIVU */: {
             const b = xu[rs2]!;
             x[rd] = b === 0n ? -1n : xu[rs1]! / b;
             this.pc = npc;
             break;
           }
-          case D.REM: {
+          case 74 /* REM */: {
             const b = x[rs2]!;
             x[rd] = b === 0n ? x[rs1]! : x[rs1]! % b;
             this.pc = npc;
             break;
           }
-          case D.REMU: {
+          case 75 /* REMU */: {
             const b = xu[rs2]!;
             x[rd] = b === 0n ? x[rs1]! : xu[rs1]! % b;
             this.pc = npc;
             break;
           }
-          case D.MULW:
+          case 76 /* MULW */:
             x[rd] = BigInt(Math.imul(x32[rs1 * 2]!, x32[rs2 * 2]!));
             this.pc = npc;
             break;
-          case D.DIVW: {
+          case 77 /* DIVW */: {
             const a = x32[rs1 * 2]!;
             const b = x32[rs2 * 2]!;
             x[rd] = BigInt(b === 0 ? -1 : b === -1 ? -a | 0 : (a / b) | 0);
             this.pc = npc;
             break;
           }
-          case D.DIVUW: {
+          case 78 /* DIVUW */: {
             const a = x32[rs1 * 2]! >>> 0;
             const b = x32[rs2 * 2]! >>> 0;
             x[rd] = BigInt(b === 0 ? -1 : Math.floor(a / b) | 0);
             this.pc = npc;
             break;
           }
-          case D.REMW: {
+          case 79 /* REMW */: {
             const a = x32[rs1 * 2]!;
             const b = x32[rs2 * 2]!;
             x[rd] = BigInt(b === 0 ? a : b === -1 ? 0 : a % b | 0);
             this.pc = npc;
             break;
           }
-          case D.REMUW: {
+          case 80 /* REMUW */: {
             const a = x32[rs1 * 2]! >>> 0;
             const b = x32[rs2 * 2]! >>> 0;
             x[rd] = BigInt(b === 0 ? a | 0 : (a % b) | 0);
             this.pc = npc;
             break;
           }
-          case D.FENCE:
-          case D.PAUSE_HINT:
+          case 52 /* FENCE */:
+          case 98 /* PAUSE_HINT */:
             this.pc = npc;
             break;
-          case D.FENCE_I:
+          case 53 /* FENCE_I */:
             // Decoded pages are dropped as soon as their RAM is written (CodeWatcher), so
             // FENCE.I has nothing left to synchronise.
             this.pc = npc;
             break;
-          case D.STRADDLE:
+          case 2 /* STRADDLE */:
             op = this.decodeStraddle(pc);
             f = this.tmp.f;
             imm = this.tmp.imm;
             continue;
-          case D.ILLEGAL:
+          case 1 /* ILLEGAL */:
             this.illegal(imm);
             break;
           default:
@@ -731,34 +836,34 @@ export class Hart {
     const rs1 = (f >>> D.F_RS1) & 31;
     const rs2 = (f >>> D.F_RS2) & 31;
     switch (op) {
-      case D.CSRRW:
-      case D.CSRRS:
-      case D.CSRRC:
-      case D.CSRRWI:
-      case D.CSRRSI:
-      case D.CSRRCI:
+      case 62 /* CSRRW */:
+      case 63 /* CSRRS */:
+      case 64 /* CSRRC */:
+      case 65 /* CSRRWI */:
+      case 66 /* CSRRSI */:
+      case 67 /* CSRRCI */:
         this.csrInstruction(op, rd, rs1, imm);
         this.pc = npc;
         return;
-      case D.ECALL: {
+      case 54 /* ECALL */: {
         const cause = this.priv === 3 ? EXC.ecallM : this.priv === 1 ? (this.virt ? EXC.ecallVS : EXC.ecallS) : EXC.ecallU;
         this.exception(cause, 0n);
         return;
       }
-      case D.EBREAK:
+      case 55 /* EBREAK */:
         this.exception(EXC.breakpoint, BigInt.asUintN(64, BigInt(pc)));
         return;
-      case D.MRET:
+      case 57 /* MRET */:
         if (this.priv !== 3) this.illegal(imm);
         this.doMret();
         return;
-      case D.SRET:
+      case 56 /* SRET */:
         if (this.virt) {
           if (this.priv === 0 || (this.hstatus & HS_VTSR) !== 0) this.virtualInstruction(imm);
         } else if (this.priv === 0 || (this.priv === 1 && (this.mstatus & MS_TSR) !== 0)) this.illegal(imm);
         this.doSret();
         return;
-      case D.WFI:
+      case 58 /* WFI */:
         // Privileged §3.3.3 and H §9.6.1: TW traps from below M; in V=1, VTW (VS) and VU trap as virtual instructions.
         if (this.priv < 3 && (this.mstatus & MS_TW) !== 0) this.illegal(imm);
         if (this.virt && (this.priv === 0 || (this.hstatus & HS_VTW) !== 0)) this.virtualInstruction(imm);
@@ -769,48 +874,48 @@ export class Hart {
           throw TRAP; // leave the run loop; the scheduler sees `halted`
         }
         return;
-      case D.SFENCE_VMA:
+      case 59 /* SFENCE_VMA */:
         if (this.virt) {
           if (this.priv === 0 || (this.hstatus & HS_VTVM) !== 0) this.virtualInstruction(imm);
         } else if (this.priv === 0 || (this.priv === 1 && (this.mstatus & MS_TVM) !== 0)) this.illegal(imm);
         this.flushTlb();
         this.pc = npc;
         return;
-      case D.HFENCE_VVMA:
-      case D.HFENCE_GVMA:
+      case 60 /* HFENCE_VVMA */:
+      case 61 /* HFENCE_GVMA */:
         if (!this.cfg.hypervisor) this.illegal(imm);
         if (this.virt) this.virtualInstruction(imm);
         if (this.priv === 0) this.illegal(imm);
-        if (op === D.HFENCE_GVMA && this.priv === 1 && (this.mstatus & MS_TVM) !== 0) this.illegal(imm);
+        if (op === Op.HFENCE_GVMA && this.priv === 1 && (this.mstatus & MS_TVM) !== 0) this.illegal(imm);
         this.flushTlb();
         this.pc = npc;
         return;
-      case D.HLV:
-      case D.HSV:
+      case 87 /* HLV */:
+      case 88 /* HSV */:
         this.hypervisorLoadStore(op, rd, rs1, rs2, imm);
         this.pc = npc;
         return;
-      case D.LR_W:
-      case D.LR_D:
-      case D.SC_W:
-      case D.SC_D:
-      case D.AMO_W:
-      case D.AMO_D:
+      case 81 /* LR_W */:
+      case 83 /* LR_D */:
+      case 82 /* SC_W */:
+      case 84 /* SC_D */:
+      case 85 /* AMO_W */:
+      case 86 /* AMO_D */:
         this.atomic(op, rd, rs1, rs2, imm);
         this.pc = npc;
         return;
-      case D.FLW:
-      case D.FLD:
-      case D.FSW:
-      case D.FSD:
+      case 89 /* FLW */:
+      case 90 /* FLD */:
+      case 91 /* FSW */:
+      case 92 /* FSD */:
         fpLoadStore(this, op, f, (x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0)) + imm);
         this.pc = npc;
         return;
-      case D.FMADD:
-      case D.FMSUB:
-      case D.FNMSUB:
-      case D.FNMADD:
-      case D.FOP:
+      case 93 /* FMADD */:
+      case 94 /* FMSUB */:
+      case 95 /* FNMSUB */:
+      case 96 /* FNMADD */:
+      case 97 /* FOP */:
         execFp(this, op, f, imm);
         this.pc = npc;
         return;
@@ -852,12 +957,12 @@ export class Hart {
     let op: number;
     if ((lo & 3) !== 3) op = D.decode16(lo, this.tmp);
     else if (slot === 2047) {
-      page.op[slot] = D.STRADDLE;
-      return D.STRADDLE;
+      page.op[slot] = Op.STRADDLE;
+      return Op.STRADDLE;
     } else {
       const w = (lo | (page.ram.u16[base + slot + 1]! << 16)) >>> 0;
       op = D.decode32(w, this.tmp, false);
-      if (op === D.ILLEGAL) this.tmp.imm = w | 0;
+      if (op === Op.ILLEGAL) this.tmp.imm = w | 0;
     }
     page.op[slot] = op;
     page.f[slot] = this.tmp.f;
@@ -872,7 +977,7 @@ export class Hart {
     const v = this.physRead(pa, 2, FETCH, pc + 2);
     const w = (lo | (v << 16)) >>> 0;
     const op = D.decode32(w, this.tmp, false);
-    if (op === D.ILLEGAL) this.tmp.imm = w | 0;
+    if (op === Op.ILLEGAL) this.tmp.imm = w | 0;
     return op;
   }
 
@@ -1293,14 +1398,14 @@ export class Hart {
     const x = this.x;
     const x32 = this.x32;
     const a = (x32[rs1 * 2 + 1]! * 4294967296 + (x32[rs1 * 2]! >>> 0));
-    const wide = op === D.LR_D || op === D.SC_D || op === D.AMO_D;
+    const wide = op === Op.LR_D || op === Op.SC_D || op === Op.AMO_D;
     const size = wide ? 8 : 4;
     // A §8.2/§8.4: misaligned atomics raise address-misaligned (or access) exceptions.
     if (a % size !== 0) {
       this.faultGva = this.lsVirt;
-      this.exception(op === D.LR_W || op === D.LR_D ? EXC.loadMisaligned : EXC.storeMisaligned, BigInt.asUintN(64, BigInt(a)));
+      this.exception(op === Op.LR_W || op === Op.LR_D ? EXC.loadMisaligned : EXC.storeMisaligned, BigInt.asUintN(64, BigInt(a)));
     }
-    if (op === D.LR_W || op === D.LR_D) {
+    if (op === Op.LR_W || op === Op.LR_D) {
       const pa = this.translate(a, LOAD, size, a);
       const v = wide ? this.physRead64(pa, LOAD, a) : BigInt(this.physRead(pa, 4, LOAD, a) | 0);
       this.resAddr = pa;
@@ -1310,7 +1415,7 @@ export class Hart {
     }
     // SC and AMOs need write permission (they report store/AMO faults).
     const pa = this.translate(a, STORE, size, a);
-    if (op === D.SC_W || op === D.SC_D) {
+    if (op === Op.SC_W || op === Op.SC_D) {
       let ok = this.resAddr === pa;
       if (ok) {
         // QEMU-style: the reservation holds if memory still has the value LR saw.
@@ -1356,7 +1461,7 @@ export class Hart {
     this.hlv = true;
     this.hlvx = v === D.HVX_HU || v === D.HVX_WU;
     try {
-      if (op === D.HLV) {
+      if (op === Op.HLV) {
         let r: bigint;
         switch (v) {
           case D.HV_B: r = BigInt((this.loadSlow(a, 1) << 24) >> 24); break;
@@ -1656,9 +1761,9 @@ export class Hart {
   // ---------------------------------------------------------------- CSRs
 
   private csrInstruction(op: number, rd: number, rs1: number, num: number): void {
-    const isImm = op === D.CSRRWI || op === D.CSRRSI || op === D.CSRRCI;
+    const isImm = op === Op.CSRRWI || op === Op.CSRRSI || op === Op.CSRRCI;
     const src = isImm ? BigInt(rs1) : this.xu[rs1]!;
-    const kind = op === D.CSRRW || op === D.CSRRWI ? 0 : op === D.CSRRS || op === D.CSRRSI ? 1 : 2;
+    const kind = op === Op.CSRRW || op === Op.CSRRWI ? 0 : op === Op.CSRRS || op === Op.CSRRSI ? 1 : 2;
     // Zicsr: CSRRW with rd=x0 does not read; CSRRS/C with rs1=x0 (or uimm 0) do not write.
     const writes = kind === 0 || rs1 !== 0;
     const reads = kind !== 0 || rd !== 32;
@@ -1674,7 +1779,7 @@ export class Hart {
   }
 
   private instBitsForCsr(op: number, rd: number, rs1: number, num: number): number {
-    const f3 = op === D.CSRRW ? 1 : op === D.CSRRS ? 2 : op === D.CSRRC ? 3 : op === D.CSRRWI ? 5 : op === D.CSRRSI ? 6 : 7;
+    const f3 = op === Op.CSRRW ? 1 : op === Op.CSRRS ? 2 : op === Op.CSRRC ? 3 : op === Op.CSRRWI ? 5 : op === Op.CSRRSI ? 6 : 7;
     return ((num << 20) | (rs1 << 15) | (f3 << 12) | ((rd & 31) << 7) | 0x73) >>> 0;
   }
 
