@@ -12,6 +12,7 @@ import { Op } from './hart.js';
 // Packed field layout: rd [0,6) (integer rd 0 is mapped to 32, a scratch register, so that
 // x0 stays zero without a check), rs1 [6,11), rs2 [11,16), rs3 [16,21), rm [21,24),
 // compressed [24].
+// hart.ts uses these three as literals in its hot loop (6, 11, 1 << 24).
 export const F_RS1 = 6;
 export const F_RS2 = 11;
 export const F_RS3 = 16;

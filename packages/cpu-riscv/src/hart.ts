@@ -533,9 +533,9 @@ export class Hart {
       this.steps++;
       for (;;) {
         const rd = f & 63;
-        const rs1 = (f >>> D.F_RS1) & 31;
-        const rs2 = (f >>> D.F_RS2) & 31;
-        const npc = pc + ((f & D.F_C) !== 0 ? 2 : 4);
+        const rs1 = (f >>> 6) & 31;
+        const rs2 = (f >>> 11) & 31;
+        const npc = pc + ((f & 0x1000000) !== 0 ? 2 : 4);
         switch (op) {
           case 24 /* ADDI */:
             x[rd] = x[rs1]! + BigInt(imm);
@@ -833,8 +833,8 @@ export class Hart {
   private execSlow(op: number, f: number, imm: number, pc: number, npc: number): void {
     const x32 = this.x32;
     const rd = f & 63;
-    const rs1 = (f >>> D.F_RS1) & 31;
-    const rs2 = (f >>> D.F_RS2) & 31;
+    const rs1 = (f >>> 6) & 31;
+    const rs2 = (f >>> 11) & 31;
     switch (op) {
       case 62 /* CSRRW */:
       case 63 /* CSRRS */:
