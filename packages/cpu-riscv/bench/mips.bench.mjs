@@ -18,12 +18,14 @@ async function once() {
   await m.add('cpus', plugin.components['riscv-hart'], {});
   await m.add('htif', plugin.components.htif, { harts: 'cpus', console: 'none' });
   const hart = m.api('cpus').harts[0];
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const stop = sim.run();
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cu = process.cpuUsage(c0);
   sim.dispose();
   if (stop?.exitCode !== 0) throw new Error(`mips.elf failed: ${stop?.message}`);
-  return { secs, insns: hart.retired };
+  return { secs, cpu: (cu.user + cu.system) / 1e6, insns: hart.retired };
 }
 
 function qemuOnce() {
@@ -41,8 +43,12 @@ export default async function () {
   for (let i = 0; i < 5; i++) runs.push(await once());
   const insns = runs[0].insns;
   const mips = median(runs.map((r) => r.insns / r.secs / 1e6));
+  const cpuMips = median(runs.map((r) => r.insns / r.cpu / 1e6));
   const secs = median(runs.map((r) => r.secs));
-  const rows = [{ bench: 'cpu-riscv mips.c (-O2)', metric: 'MIPS', value: Math.round(mips * 10) / 10, unit: 'M instr/s', note: `${insns} instructions, median of 5` }];
+  const rows = [
+    { bench: 'cpu-riscv mips.c (-O2)', metric: 'MIPS (wall)', value: Math.round(mips * 10) / 10, unit: 'M instr/s', note: `${insns} instructions, median of 5` },
+    { bench: 'cpu-riscv mips.c (-O2)', metric: 'MIPS (CPU time)', value: Math.round(cpuMips * 10) / 10, unit: 'M instr/s', note: 'instructions per second of process CPU time: the one-core figure on a shared machine' },
+  ];
   const q = [];
   for (let i = 0; i < 5; i++) {
     const s = qemuOnce();
