@@ -162,6 +162,8 @@ export interface HartConfig {
 const TRAP = { trap: true };
 const FETCH = 0, LOAD = 1, STORE = 2;
 const TLB_SIZE = 256;
+/** TLB sets: one per translation mode (M, S, U, VS, VU) and access type, so mode switches need no flush. */
+const TLB_SETS = 15;
 const PAGE = 4096;
 const MAX_PHYS = 2 ** 53;
 
@@ -328,9 +330,12 @@ export class Hart {
   stopped = false;
   private readonly handlers: { M?: TrapHandler; HS?: TrapHandler } = {};
 
-  // TLB: [type * TLB_SIZE + index].
-  private readonly tlbTag = new Float64Array(3 * TLB_SIZE).fill(NaN);
-  private readonly tlbAdd = new Float64Array(3 * TLB_SIZE);
+  // TLB: [(mode * 3 + type) * TLB_SIZE + index].
+  private readonly tlbTag = new Float64Array(TLB_SETS * TLB_SIZE).fill(NaN);
+  private readonly tlbAdd = new Float64Array(TLB_SETS * TLB_SIZE);
+  private fetchBase = 0;
+  private loadBase = LOAD * TLB_SIZE;
+  private storeBase = STORE * TLB_SIZE;
   private readonly tlbRam: RamRegion[];
   private curVa = NaN;
   private curPage: DecodedPage;
@@ -365,7 +370,7 @@ export class Hart {
     this.nsPerInsn = 1000 / cfg.mips;
     this.nsPerTick = 1e9 / cfg.timebaseFrequency;
     const dummy = new RamRegion('none', 0, 8, true);
-    this.tlbRam = new Array<RamRegion>(3 * TLB_SIZE).fill(dummy);
+    this.tlbRam = new Array<RamRegion>(TLB_SETS * TLB_SIZE).fill(dummy);
     this.curPage = new DecodedPage(dummy, 0);
     this.curPage.valid = false;
     code.harts.push(this);
@@ -929,7 +934,7 @@ export class Hart {
   private enterPage(pc: number): void {
     if (pc % 2 !== 0) this.exception(EXC.instMisaligned, BigInt.asUintN(64, BigInt(pc)));
     const vpn = Math.floor(pc / PAGE);
-    const i = vpn & (TLB_SIZE - 1);
+    const i = this.fetchBase + (vpn & (TLB_SIZE - 1));
     let ram: RamRegion;
     let off: number;
     if (this.tlbTag[i] === vpn) {
@@ -986,15 +991,23 @@ export class Hart {
   }
 
   dropStoreEntries(ram: RamRegion, page: number): void {
-    const base = STORE * TLB_SIZE;
-    for (let i = 0; i < TLB_SIZE; i++) {
-      const j = base + i;
-      if (this.tlbRam[j] === ram && Math.floor((this.tlbTag[j]! * PAGE + this.tlbAdd[j]!) / PAGE) === page) this.tlbTag[j] = NaN;
+    for (let m = 0; m < 5; m++) {
+      const base = (m * 3 + STORE) * TLB_SIZE;
+      for (let i = 0; i < TLB_SIZE; i++) {
+        const j = base + i;
+        if (this.tlbRam[j] === ram && Math.floor((this.tlbTag[j]! * PAGE + this.tlbAdd[j]!) / PAGE) === page) this.tlbTag[j] = NaN;
+      }
     }
   }
 
   flushTlb(): void {
     this.tlbTag.fill(NaN);
+    this.curVa = NaN;
+    this.updateLsMode();
+  }
+
+  /** Privilege or V changed: pick the TLB sets of the new mode (entries stay valid per mode). */
+  modeChanged(): void {
     this.curVa = NaN;
     this.updateLsMode();
   }
@@ -1007,62 +1020,67 @@ export class Hart {
       this.lsPriv = this.priv;
       this.lsVirt = this.virt;
     }
+    const mode = (p: number, v: boolean): number => (v ? (p === 1 ? 3 : 4) : p === 3 ? 0 : p === 1 ? 1 : 2);
+    this.fetchBase = mode(this.priv, this.virt) * 3 * TLB_SIZE;
+    const ls = mode(this.lsPriv, this.lsVirt) * 3 * TLB_SIZE;
+    this.loadBase = ls + LOAD * TLB_SIZE;
+    this.storeBase = ls + STORE * TLB_SIZE;
   }
 
   // ---------------------------------------------------------------- loads and stores
 
   load8(a: number): number {
     const vpn = Math.floor(a / PAGE);
-    const i = LOAD * TLB_SIZE + (vpn & (TLB_SIZE - 1));
+    const i = this.loadBase + (vpn & (TLB_SIZE - 1));
     if (this.tlbTag[i] === vpn) return this.tlbRam[i]!.u8[a + this.tlbAdd[i]!]!;
     return this.loadSlow(a, 1);
   }
 
   load16(a: number): number {
     const vpn = Math.floor(a / PAGE);
-    const i = LOAD * TLB_SIZE + (vpn & (TLB_SIZE - 1));
+    const i = this.loadBase + (vpn & (TLB_SIZE - 1));
     if (this.tlbTag[i] === vpn && (a & 1) === 0) return this.tlbRam[i]!.u16[(a + this.tlbAdd[i]!) / 2]!;
     return this.loadSlow(a, 2);
   }
 
   load32(a: number): number {
     const vpn = Math.floor(a / PAGE);
-    const i = LOAD * TLB_SIZE + (vpn & (TLB_SIZE - 1));
+    const i = this.loadBase + (vpn & (TLB_SIZE - 1));
     if (this.tlbTag[i] === vpn && (a & 3) === 0) return this.tlbRam[i]!.i32[(a + this.tlbAdd[i]!) / 4]!;
     return this.loadSlow(a, 4);
   }
 
   load64(a: number): bigint {
     const vpn = Math.floor(a / PAGE);
-    const i = LOAD * TLB_SIZE + (vpn & (TLB_SIZE - 1));
+    const i = this.loadBase + (vpn & (TLB_SIZE - 1));
     if (this.tlbTag[i] === vpn && (a & 7) === 0) return this.tlbRam[i]!.u64[(a + this.tlbAdd[i]!) / 8]!;
     return this.load64Slow(a);
   }
 
   store8(a: number, v: number): void {
     const vpn = Math.floor(a / PAGE);
-    const i = STORE * TLB_SIZE + (vpn & (TLB_SIZE - 1));
+    const i = this.storeBase + (vpn & (TLB_SIZE - 1));
     if (this.tlbTag[i] === vpn) this.tlbRam[i]!.u8[a + this.tlbAdd[i]!] = v;
     else this.storeSlow(a, 1, v);
   }
 
   store16(a: number, v: number): void {
     const vpn = Math.floor(a / PAGE);
-    const i = STORE * TLB_SIZE + (vpn & (TLB_SIZE - 1));
+    const i = this.storeBase + (vpn & (TLB_SIZE - 1));
     if (this.tlbTag[i] === vpn && (a & 1) === 0) this.tlbRam[i]!.u16[(a + this.tlbAdd[i]!) / 2] = v;
     else this.storeSlow(a, 2, v);
   }
 
   store32(a: number, v: number): void {
     const vpn = Math.floor(a / PAGE);
-    const i = STORE * TLB_SIZE + (vpn & (TLB_SIZE - 1));
+    const i = this.storeBase + (vpn & (TLB_SIZE - 1));
     if (this.tlbTag[i] === vpn && (a & 3) === 0) this.tlbRam[i]!.i32[(a + this.tlbAdd[i]!) / 4] = v;
     else this.storeSlow(a, 4, v);
   }
 
   store64(a: number, v: bigint): void {
     const vpn = Math.floor(a / PAGE);
-    const i = STORE * TLB_SIZE + (vpn & (TLB_SIZE - 1));
+    const i = this.storeBase + (vpn & (TLB_SIZE - 1));
     if (this.tlbTag[i] === vpn && (a & 7) === 0) this.tlbRam[i]!.u64[(a + this.tlbAdd[i]!) / 8] = v;
     else this.store64Slow(a, v);
   }
@@ -1129,7 +1147,7 @@ export class Hart {
     if (hit === undefined || hit.offset + PAGE > hit.ram.size) return;
     if (type === STORE && (hit.ram.readonly || hit.ram.codePages[hit.offset / PAGE] !== 0)) return;
     const vpn = Math.floor(va / PAGE);
-    const i = type * TLB_SIZE + (vpn & (TLB_SIZE - 1));
+    const i = (type === FETCH ? this.fetchBase : type === LOAD ? this.loadBase : this.storeBase) + (vpn & (TLB_SIZE - 1));
     this.tlbTag[i] = vpn;
     this.tlbAdd[i] = hit.offset - vpn * PAGE;
     this.tlbRam[i] = hit.ram;
@@ -1588,7 +1606,7 @@ export class Hart {
       else vector &= ~3n;
     }
     this.pc = Number(BigInt.asIntN(64, vector));
-    this.flushTlb();
+    this.modeChanged();
     this.irqCheck = true;
     const name = interrupt ? IRQ_NAMES[cause] ?? `irq${cause}` : EXC_NAMES[cause] ?? `exc${cause}`;
     const counters = interrupt ? this.irqCounters : this.excCounters;
@@ -1624,7 +1642,7 @@ export class Hart {
     this.priv = mpp;
     this.pc = Number(BigInt.asIntN(64, this.mepc));
     this.resAddr = -1;
-    this.flushTlb();
+    this.modeChanged();
     this.irqCheck = true;
   }
 
@@ -1654,7 +1672,7 @@ export class Hart {
       this.pc = Number(BigInt.asIntN(64, this.sepc));
     }
     this.resAddr = -1;
-    this.flushTlb();
+    this.modeChanged();
     this.irqCheck = true;
   }
 
@@ -2087,6 +2105,7 @@ export class Hart {
         if (this.cfg.hypervisor) {
           const hi = Number(val >> 32n) >>> 0;
           this.mstatusHi = hi & (MSH_GVA | MSH_MPV);
+          this.modeChanged();
         }
         return;
       }
@@ -2141,15 +2160,20 @@ export class Hart {
     let nv = (this.mstatus & ~mask) | (lo & mask);
     // MPP is WARL: the reserved value 2 keeps the old setting.
     if (((nv >>> MS_MPP_SHIFT) & 3) === 2) nv = (nv & ~(3 << MS_MPP_SHIFT)) | (this.mstatus & (3 << MS_MPP_SHIFT));
+    const permChanged = ((nv ^ this.mstatus) & (MS_SUM | MS_MXR)) !== 0;
     this.mstatus = nv;
-    this.flushTlb();
+    // SUM/MXR change permissions: flush. MPRV/MPP only select another mode's TLB sets.
+    if (permChanged) this.flushTlb();
+    else this.modeChanged();
     this.irqCheck = true;
   }
 
   private writeVsstatus(lo: number): void {
     const mask = MS_SIE | MS_SPIE | MS_SPP | (3 << MS_FS_SHIFT) | MS_SUM | MS_MXR;
-    this.vsstatus = (this.vsstatus & ~mask) | (lo & mask);
-    this.flushTlb();
+    const nv = (this.vsstatus & ~mask) | (lo & mask);
+    const permChanged = ((nv ^ this.vsstatus) & (MS_SUM | MS_MXR)) !== 0;
+    this.vsstatus = nv;
+    if (permChanged) this.flushTlb();
     this.irqCheck = true;
   }
 
