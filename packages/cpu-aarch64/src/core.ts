@@ -8,13 +8,13 @@
  * D1 (exception model), D5 (VMSAv8-64), D13 (system registers).
  */
 
-import { BusStatus, type AddressSpace, type Counter, type EventBus, type RamRegion, type Runnable, type Scheduler } from '@tessera/core';
+import { BusStatus, type AddressSpace, type CodeWatcher, type Counter, type EventBus, type RamRegion, type Runnable, type Scheduler } from '@tessera/core';
 import { EC, FSC, HCR, PSR, SCR, type CpuIdRegs } from './defs.js';
 import { R, SR_COUNT, resetSysregs } from './regs.js';
 import type { GenericTimer } from './timer.js';
 import type { ExclusiveMonitor } from './monitor.js';
 import type { GicCpuInterface, GicSysregContext } from './defs.js';
-import { execute } from './exec.js';
+import { decodeOp, executeOp } from './exec.js';
 
 /** Thrown (one shared object, never allocated) to abandon the current instruction after an exception was taken. */
 export const EXCEPTION_TAKEN = { exceptionTaken: true } as const;
@@ -50,7 +50,7 @@ export interface CoreOptions {
   readonly monitor: ExclusiveMonitor;
 }
 
-export class A64Core implements Runnable {
+export class A64Core implements Runnable, CodeWatcher {
   readonly name: string;
   readonly index: number;
   readonly system: AddressSpace;
@@ -139,6 +139,15 @@ export class A64Core implements Runnable {
   fetchU32: Uint32Array = new Uint32Array(1);
   fetchBase = 0;
   fetchRam: RamRegion | null = null;
+  /** Decoded op ids of the current code page (0 = not decoded yet), one per word. */
+  fetchOps: Uint8Array = new Uint8Array(1024);
+  /** Region page index of the current code page, -1 when it is not cached. */
+  private fetchPage = -1;
+  /**
+   * Decode-once cache: per RAM region and 4 KiB page, the op id of every word. Pages are
+   * marked as code (RamRegion.markCode) and dropped when written (CodeWatcher.codeWritten).
+   */
+  private readonly opPages = new Map<RamRegion, Array<Uint8Array | undefined>>();
 
   // Fault information set by the walker.
   fFsc = 0;
@@ -310,9 +319,19 @@ export class A64Core implements Runnable {
         }
       }
       if (!this.fetchOk) this.fillFetch();
-      const insn = this.fetchRam !== null ? this.fetchU32[this.fetchBase + (this.pcLo >>> 2)]! : this.fetchSlow();
+      let insn: number;
+      let op: number;
+      if (this.fetchRam !== null) {
+        const idx = this.pcLo >>> 2;
+        insn = this.fetchU32[this.fetchBase + idx]!;
+        op = this.fetchOps[idx]!;
+        if (op === 0) this.fetchOps[idx] = op = decodeOp(insn);
+      } else {
+        insn = this.fetchSlow();
+        op = decodeOp(insn);
+      }
       this.icount++;
-      execute(this, insn);
+      executeOp(this, op, insn);
     }
   }
 
@@ -345,6 +364,7 @@ export class A64Core implements Runnable {
       this.fetchRam = ram;
       this.fetchU32 = ram.u32;
       this.fetchBase = this.tlbOff[slot]! >>> 2;
+      this.useOps(ram, this.tlbOff[slot]!);
       this.fetchOk = true;
       return;
     }
@@ -358,11 +378,49 @@ export class A64Core implements Runnable {
       this.fetchRam = hit.ram;
       this.fetchU32 = hit.ram.u32;
       this.fetchBase = hit.offset >>> 2;
+      this.useOps(hit.ram, hit.offset);
     } else {
       this.fetchRam = null;
       this.fetchBase = pa - (pa % 4096);
     }
     this.fetchOk = true;
+  }
+
+  private static readonly NO_OPS = new Uint8Array(1024);
+
+  /** Point the decode cache at the page at region offset `offset` (page aligned). */
+  private useOps(ram: RamRegion, offset: number): void {
+    if (offset % 4096 !== 0) {
+      // Not page aligned in its region: no caching (a fresh array each time, never kept).
+      this.fetchOps = new Uint8Array(1024);
+      this.fetchPage = -1;
+      return;
+    }
+    let pages = this.opPages.get(ram);
+    if (pages === undefined) {
+      pages = [];
+      this.opPages.set(ram, pages);
+      ram.addCodeWatcher(this);
+    }
+    const page = offset / 4096;
+    let ops = pages[page];
+    if (ops === undefined || ram.codePages[page] === 0) {
+      ops = new Uint8Array(1024);
+      pages[page] = ops;
+      ram.markCode(page);
+    }
+    this.fetchOps = ops;
+    this.fetchPage = page;
+  }
+
+  /** CodeWatcher: a page holding decoded instructions was written. */
+  codeWritten(ram: RamRegion, page: number): void {
+    const pages = this.opPages.get(ram);
+    if (pages !== undefined) pages[page] = undefined;
+    if (this.fetchRam === ram && this.fetchPage === page) {
+      this.fetchOps = A64Core.NO_OPS.fill(0);
+      this.fetchOk = false;
+    }
   }
 
   private fetchSlow(): number {

@@ -18,6 +18,51 @@ const BIG_U15: bigint[] = Array.from({ length: 0x8000 }, (_, i) => BigInt(i));
 const BIG_SH12: bigint[] = Array.from({ length: 0x1000 }, (_, i) => BigInt(i) << 12n);
 const BIG_S9: bigint[] = Array.from({ length: 512 }, (_, i) => BigInt((i << 23) >> 23));
 
+/**
+ * Decode once: the op id cached per instruction word (core.ts keeps one byte per word of
+ * each code page). 1 = generic, 2 = B.cond, 3 = data processing (immediate), 4 = data
+ * processing (register), 5 = integer loads/stores, 6 = other branches and system.
+ */
+export function decodeOp(insn: number): number {
+  switch ((insn >>> 25) & 15) {
+    case 8:
+    case 9:
+      return 3;
+    case 5:
+    case 13:
+      return 4;
+    case 4:
+    case 6:
+    case 12:
+    case 14:
+      return (insn >>> 26) & 1 ? 1 : 5;
+    case 10:
+    case 11:
+      return insn >>> 24 === 0x54 && (insn & 0x10) === 0 ? 2 : 6;
+    default:
+      return 1;
+  }
+}
+
+export function executeOp(c: A64Core, op: number, insn: number): void {
+  switch (op) {
+    case 2:
+      if (cond(c, insn & 15)) relBranch(c, ((insn << 8) >> 13) * 4);
+      else c.next();
+      return;
+    case 3:
+      return dpImm(c, insn);
+    case 4:
+      return dpReg(c, insn);
+    case 5:
+      return loadStore(c, insn);
+    case 6:
+      return branchSys(c, insn);
+    default:
+      return execute(c, insn);
+  }
+}
+
 export function execute(c: A64Core, insn: number): void {
   const op0 = (insn >>> 25) & 15;
   switch (op0) {

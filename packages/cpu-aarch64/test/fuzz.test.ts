@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EXCEPTION_TAKEN, R } from '../src/index.js';
-import { execute } from '../src/exec.js';
+import { decodeOp, executeOp } from '../src/exec.js';
 import { buildMachine } from './harness.js';
 
 /** xorshift32: deterministic random instruction words. */
@@ -34,7 +34,8 @@ async function fuzz(el: 0 | 1 | 2 | 3, count: number, seed: number): Promise<num
     }
     c.setPC(0x4000_0000n + BigInt((next() & 0xfff) * 4));
     try {
-      execute(c, next());
+      const w = next();
+      executeOp(c, decodeOp(w), w);
     } catch (e) {
       if (e !== EXCEPTION_TAKEN) throw e;
       exceptions++;
