@@ -14,6 +14,8 @@ const programs: Array<[string, Record<string, unknown>?, number?]> = [
   ['fp.elf'],
   ['h.elf'],
   ['smc.elf'],
+  ['misaligned.elf', { misaligned: 'trap' }],
+  ['misaligned.elf', {}, 1],
   ['smp.elf', { count: 2 }],
   ['vm.elf'],
   ['vm.elf', { 'ad-update': 'fault' }, 5],

@@ -114,6 +114,34 @@ describe('riscv-hart component', () => {
   });
 });
 
+describe('H extension interrupt state', () => {
+  it('guest external lines set hgeip; hgeie gives SGEIP and hstatus.VGEIN selects VSEIP', async () => {
+    const { cluster, hart } = await machine({ geilen: 4 });
+    cluster.irqInput('0:sgei2')!(true);
+    expect(hart.readCsr(0xe12)).toBe(4n); // hgeip
+    expect(hart.mipValue() & (1 << 12)).toBe(0);
+    hart.writeCsr(0x607, 0xffn); // hgeie: only bits 1..GEILEN stick
+    expect(hart.readCsr(0x607)).toBe(0x1en);
+    expect(hart.mipValue() & (1 << 12)).not.toBe(0); // SGEIP
+    expect(hart.mipValue() & (1 << 10)).toBe(0);
+    hart.writeCsr(0x600, 2n << 12n); // hstatus.VGEIN = 2
+    expect(hart.mipValue() & (1 << 10)).not.toBe(0); // VSEIP
+    hart.writeCsr(0x600, 7n << 12n); // VGEIN > GEILEN: WARL, unchanged
+    expect((hart.readCsr(0x600)! >> 12n) & 63n).toBe(2n);
+    cluster.irqInput('0:sgei2')!(false);
+    expect(hart.mipValue() & ((1 << 12) | (1 << 10))).toBe(0);
+  });
+
+  it('emits cpu.exception events with the trap details', async () => {
+    const { sim, load } = await machine();
+    const seen: Array<Record<string, unknown>> = [];
+    sim.events.addSink({ kinds: ['cpu.exception'], event: (e) => seen.push(e as Record<string, unknown>) });
+    load([0x00000073]); // ecall
+    sim.run(5);
+    expect(seen[0]).toMatchObject({ kind: 'cpu.exception', hart: 0, cause: 'ecall-m', from: 'M', to: 'M', pc: '0x80000000', virt: false });
+  });
+});
+
 describe('fuzz', () => {
   it('two million random instruction words in every mode raise only architectural traps', async () => {
     const r = await fuzz(2_000_000, 12345);
