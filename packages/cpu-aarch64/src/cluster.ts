@@ -70,6 +70,10 @@ export class A64Cluster implements IrqTarget {
       this.timers.push(timer);
       ctx.scheduler.addRunnable(core);
     }
+    const sev = (): void => {
+      for (const c of this.cores) c.eventReg = true;
+    };
+    for (const c of this.cores) c.sendEvent = sev;
     if (this.psci !== 'none') {
       const level = this.psci === 'smc' ? 3 : 2;
       const h = psciHandler(

@@ -93,6 +93,10 @@ export class A64Core implements Runnable, CodeWatcher {
   il = 0;
   /** Event register for WFE/SEV. */
   eventReg = false;
+  /** SEV: signal an event to every core of the cluster (the cluster replaces this). */
+  sendEvent: () => void = () => {
+    this.eventReg = true;
+  };
 
   // Mirrors of control registers, numbers for cheap tests.
   hcr = 0;

@@ -590,8 +590,8 @@ function system(c: A64Core, insn: number): void {
       case 3: // WFI
         wfx(c, false);
         return;
-      case 4: // SEV: wake every core's WFE (handled as a yield) and set their event registers.
-        c.eventReg = true;
+      case 4: // SEV: set every core's event register (a waiting WFE is a yield, so it sees it).
+        c.sendEvent();
         break;
       case 5: // SEVL
         c.eventReg = true;
