@@ -21,6 +21,14 @@ const programs: Array<[string, Record<string, unknown>?, number?]> = [
   ['vm.elf', { 'ad-update': 'fault' }, 5],
 ];
 
+describe('htif', () => {
+  it('prints through device 1 and exits through device 0', async () => {
+    const r = await runGuest('hello.elf');
+    expect(r.stop?.exitCode).toBe(0);
+    expect(r.output).toBe('hello from htif\n');
+  });
+});
+
 describe('guest programs', () => {
   for (const [elf, opts, code] of programs) {
     it(`${elf} ${JSON.stringify(opts ?? {})}`, async () => {

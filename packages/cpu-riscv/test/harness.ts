@@ -20,14 +20,12 @@ export async function runGuest(elf: string, opts: RiscvHartOptions = {}, limitNs
   await m.add('ram', builtinPlugin.components.ram!, { base: 0x8000_0000, size: 64 * 1024 * 1024 });
   await m.add('cpus', plugin.components['riscv-hart']!, opts);
   await m.add('htif', plugin.components.htif!, { harts: 'cpus', console: 'capture' });
+  let output = '';
+  sim.consoles.watch((text) => {
+    output += text;
+  });
   const stop = sim.run(limitNs);
-  const output = sim.consoles ? captured(sim) : '';
   const cluster = m.api<RiscvCluster>('cpus')!;
   sim.dispose();
   return { stop, output, cluster, sim };
-}
-
-function captured(sim: Simulation): string {
-  const hub = sim.consoles as unknown as { ports?: Array<{ captured(): string }> };
-  return (hub.ports ?? []).map((p) => p.captured()).join('');
 }
