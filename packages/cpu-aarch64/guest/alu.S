@@ -259,6 +259,24 @@ _start:
 	stxrb	w12, w11, [x1]
 	check	x12, 0, 97
 
+	/* 98-99: DC ZVA zeroes the 64-byte block (DCZID_EL0.BS = 4) */
+	mrs	x1, dczid_el0
+	check	x1, 4, 98
+	adr	x1, buf
+	add	x1, x1, #128
+	mov	x2, #-1
+	stp	x2, x2, [x1]
+	stp	x2, x2, [x1, #48]
+	str	x2, [x1, #64]
+	add	x3, x1, #40
+	dc	zva, x3
+	ldr	x4, [x1]
+	ldr	x5, [x1, #56]
+	orr	x4, x4, x5
+	check	x4, 0, 99
+	ldr	x6, [x1, #64]
+	check	x6, 0xffffffffffffffff, 99
+
 	/* 100-109: branches */
 	mov	x1, #0
 	bl	sub1
@@ -294,7 +312,7 @@ fail:
 lit:	.quad 0xcafef00d12345678
 	.ltorg
 	.data
-	.align 4
+	.align 6
 buf:	.space 256
 	.align 4
 	.space 4096
