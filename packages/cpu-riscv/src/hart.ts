@@ -333,6 +333,11 @@ export class Hart {
   // TLB: [(mode * 3 + type) * TLB_SIZE + index].
   private readonly tlbTag = new Float64Array(TLB_SETS * TLB_SIZE).fill(NaN);
   private readonly tlbAdd = new Float64Array(TLB_SETS * TLB_SIZE);
+  // Last superpage leaf per TLB set (non-virtualized walks): a TLB miss inside it needs no walk.
+  private readonly spVa = new Float64Array(TLB_SETS);
+  private readonly spPa = new Float64Array(TLB_SETS);
+  private readonly spSize = new Float64Array(TLB_SETS);
+  private leafSpan = 0;
   private fetchBase = 0;
   private loadBase = LOAD * TLB_SIZE;
   private storeBase = STORE * TLB_SIZE;
@@ -883,7 +888,9 @@ export class Hart {
         if (this.virt) {
           if (this.priv === 0 || (this.hstatus & HS_VTVM) !== 0) this.virtualInstruction(imm);
         } else if (this.priv === 0 || (this.priv === 1 && (this.mstatus & MS_TVM) !== 0)) this.illegal(imm);
-        this.flushTlb();
+        // rs1 != x0: only that page (privileged §4.2.1); the ASID is not used to narrow it.
+        if (rs1 === 0) this.flushTlb();
+        else this.flushPage(this.x32[rs1 * 2 + 1]! * 4294967296 + (this.x32[rs1 * 2]! >>> 0));
         this.pc = npc;
         return;
       case 60 /* HFENCE_VVMA */:
@@ -1000,8 +1007,21 @@ export class Hart {
     }
   }
 
+  /** Drop one virtual page from every TLB set, and every cached superpage leaf. */
+  flushPage(va: number): void {
+    const vpn = Math.floor(va / PAGE);
+    const k = vpn & (TLB_SIZE - 1);
+    for (let set = 0; set < TLB_SETS; set++) {
+      const i = set * TLB_SIZE + k;
+      if (this.tlbTag[i] === vpn) this.tlbTag[i] = NaN;
+    }
+    this.spSize.fill(0);
+    this.curVa = NaN;
+  }
+
   flushTlb(): void {
     this.tlbTag.fill(NaN);
+    this.spSize.fill(0);
     this.curVa = NaN;
     this.updateLsMode();
   }
@@ -1222,7 +1242,21 @@ export class Hart {
     } else if (!virt) {
       const mode = Number(this.satp >> 60n);
       if (mode === 0) pa = va < 0 ? va + 2 ** 64 : va;
-      else pa = this.walk(va, type, priv, false, this.satp, mode, tvalVa);
+      else {
+        const si = (priv === 1 ? 3 : 6) + type;
+        const sz = this.spSize[si]!;
+        const base = this.spVa[si]!;
+        if (sz !== 0 && !this.hlv && va >= base && va - base < sz) pa = this.spPa[si]! + (va - base);
+        else {
+          pa = this.walk(va, type, priv, false, this.satp, mode, tvalVa);
+          if (this.leafSpan > PAGE && !this.hlv) {
+            const off = ((va % this.leafSpan) + this.leafSpan) % this.leafSpan;
+            this.spVa[si] = va - off;
+            this.spPa[si] = pa - off;
+            this.spSize[si] = this.leafSpan;
+          }
+        }
+      }
     } else {
       const mode = Number(this.vsatp >> 60n);
       let gpa: number;
@@ -1304,6 +1338,7 @@ export class Hart {
         this.physWrite64(wAddr, newPte, tvalVa);
       }
       const pageOff = ((va % 2 ** shift) + 2 ** shift) % 2 ** shift;
+      this.leafSpan = 2 ** shift;
       return (ppn - (ppn % span)) * PAGE + pageOff;
     }
     this.pageFault(type, tvalVa, vs);
