@@ -4,7 +4,7 @@
  * load value, so runs stay deterministic (the start time is an option, default 0 = 1970).
  */
 
-import { address, defineComponent, irq, type Component, type ComponentContext, type IrqLine, type IrqRef, type MmioDevice, type Scheduler } from '@tessera/core';
+import { address, defineComponent, irq, type Component, type ComponentContext, type IrqLine, type IrqRef, type MmioAccess, type MmioDevice, type Scheduler } from '@tessera/core';
 
 export interface Pl031Options {
   base: number;
@@ -47,7 +47,7 @@ export class Pl031 implements MmioDevice {
     if (t < 2 ** 53) this.timer.setAt(t);
   }
 
-  read(off: number): number {
+  read(off: number, _size?: 1 | 2 | 4, _access?: MmioAccess): number {
     if (off >= 0xfe0 && off < 0x1000) return ID[(off - 0xfe0) >> 2] ?? 0;
     switch (off) {
       case 0x00: // RTCDR
@@ -69,7 +69,7 @@ export class Pl031 implements MmioDevice {
     }
   }
 
-  write(off: number, _size: number, v: number): void {
+  write(off: number, _size: 1 | 2 | 4, v: number, _access?: MmioAccess): void {
     switch (off) {
       case 0x04:
         this.match = v >>> 0;
