@@ -4,7 +4,9 @@
  * KVM's initialisation: the GIC driver probes the distributor, redistributors, LPI tables and
  * the ITS (or the GICv2 CPU interface), the timer interrupt drives time forward, the PL011
  * gets its SPI, and KVM probes the virtualization interface (ICH_VTR_EL2 / GICH) and its
- * maintenance interrupt. Image: `pnpm fetch-images` (.cache/images/arm64/Image).
+ * maintenance interrupt. With two CPUs, the secondary's redistributor and CPU interface come
+ * up and the IPIs (SGIs) of stop_machine work. Image: `pnpm fetch-images`
+ * (.cache/images/arm64/Image).
  */
 
 import * as fs from 'node:fs';
@@ -23,12 +25,12 @@ function image(name: string): string | undefined {
   return undefined;
 }
 
-async function bootUntil(machine: string, until: RegExp): Promise<string> {
+async function bootUntil(machine: string, until: RegExp, sets: string[] = []): Promise<string> {
   const registry = new PluginRegistry();
   const kernel = image('Image')!;
   const config = await loadMachine(path.join(repoRoot, 'machines', machine), {
     registry,
-    sets: ['components.uart0.console=capture'],
+    sets: ['components.uart0.console=capture', ...sets],
     overrides: { kernel, append: 'console=ttyAMA0 earlycon=pl011,0x09000000' },
     cwd: repoRoot,
   });
@@ -79,4 +81,23 @@ describe('Linux probes the GIC models', () => {
     },
     WALL + 60_000,
   );
+
+  for (const [machine, name] of [
+    ['aarch64-virt.yaml', 'GICv3'],
+    ['aarch64-virt-gicv2.yaml', 'GICv2'],
+  ] as const) {
+    it(
+      `${name}, 2 CPUs: the secondary's CPU interface comes up and IPIs (SGIs) carry stop_machine through system-wide alternatives`,
+      async (ctx) => {
+        if (image('Image') === undefined) return ctx.skip();
+        const out = await bootUntil(machine, /devtmpfs: initialized|Kernel panic/, ['components.cpus.count=2']);
+        expect(out).toMatch(/smp: Brought up 1 node, 2 CPUs/);
+        if (name === 'GICv3') expect(out).toMatch(/GICv3: CPU1: found redistributor 1 region 0:0x00000000080c0000/);
+        expect(out).toMatch(/alternatives: applying system-wide alternatives/);
+        expect(out).toMatch(/devtmpfs: initialized/);
+        expect(out).not.toMatch(/Kernel panic|rcu: INFO|soft lockup/);
+      },
+      WALL + 60_000,
+    );
+  }
 });
