@@ -11,7 +11,7 @@
 
 import type { MmioAccess, MmioDevice } from '@tessera/core';
 import { GicCore, SPURIOUS, SPURIOUS_OTHER_GROUP, PRIORITY_MASK, type GicSignals } from './gic-core.js';
-import { VirtualCpuInterface, LR_INVALID, type VirtualSignals } from './virtual.js';
+import { VirtualCpuInterface, type VirtualSignals } from './virtual.js';
 
 /** GIC-400 identification (GIC-400 TRM: GICD_IIDR 0x0200043B, GICC_IIDR 0x0202143B). */
 export const GICD_IIDR_GIC400 = 0x0200043b;
@@ -198,10 +198,7 @@ export class GicV2 {
       return;
     }
     if (off >= 0x080 && off < 0x100) {
-      this.writeBits(off - 0x080, cpu, value, (i, id, bit) => {
-        void id;
-        core.group[i] = bit;
-      }, true);
+      this.writeBits(off - 0x080, cpu, value, (i, _id, bit) => (core.group[i] = bit), true);
     } else if (off >= 0x100 && off < 0x180) this.writeBits(off - 0x100, cpu, value, (i) => core.setEnabled(i, 1));
     else if (off >= 0x180 && off < 0x200) this.writeBits(off - 0x180, cpu, value, (i) => core.setEnabled(i, 0));
     else if (off >= 0x200 && off < 0x280) {
@@ -300,14 +297,13 @@ export class GicV2 {
   }
 
   /** GICC_EOIR (IHI 0048B §4.4.5). */
-  eoir(cpu: number, value: number, group1Only = false): void {
+  eoir(cpu: number, value: number): void {
     const intid = value & 0x3ff;
     if (intid >= 1020) return;
     if (intid >= this.nIrqs) {
       this.onError('GICC_EOIR with an INTID out of range ignored', { cpu, intid });
       return;
     }
-    void group1Only;
     this.core.dropPriority(cpu);
     if ((this.gicc_ctlr[cpu]! & CTLR_EOIMODE) === 0) this.core.deactivate(cpu, intid);
     this.core.updateIntid(cpu, intid);
@@ -394,7 +390,7 @@ export class GicV2 {
         this.eoir(cpu, value);
         return;
       case 0x24:
-        this.eoir(cpu, value, true);
+        this.eoir(cpu, value);
         return;
       case 0xd0:
         core.apr0[cpu] = value >>> 0;
@@ -579,18 +575,13 @@ export class GicV2 {
       case 0x1000: {
         const intid = value & 0x3ff;
         if (intid >= 1020) return;
-        v.deactivate(intid, false);
+        v.deactivate(intid);
         return;
       }
       default:
         return;
     }
     v.update();
-  }
-
-  /** True if list register `n` of `cpu` is free (for hypervisors written against this class). */
-  lrFree(cpu: number, n: number): boolean {
-    return this.virtual[cpu]!.state[n] === LR_INVALID;
   }
 }
 

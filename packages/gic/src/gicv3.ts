@@ -709,7 +709,7 @@ export class GicV3CpuInterface implements GicCpuInterface {
   ) {}
 
   /** Decide who handles an access: 'icc', 'icv', or a trap. */
-  private route(enc: SysregEncoding, ctx: SysregAccessContext, isWrite: boolean): 'icc' | 'icv' | SysregTrap {
+  private route(enc: SysregEncoding, ctx: SysregAccessContext): 'icc' | 'icv' | SysregTrap {
     const op1 = (enc >>> 11) & 7;
     const el = ctx.el;
     if (op1 === 4) {
@@ -760,19 +760,18 @@ export class GicV3CpuInterface implements GicCpuInterface {
       if ((cls === RegClass.Group1 || cls === RegClass.Sgi1) && irq) return SYSREG_TRAP_EL3;
       if (cls === RegClass.Common && irq && fiq) return SYSREG_TRAP_EL3;
     }
-    void isWrite;
     return 'icc';
   }
 
   sysregRead(enc: SysregEncoding, ctx: SysregAccessContext): bigint | SysregTrap {
-    const r = this.route(enc, ctx, false);
+    const r = this.route(enc, ctx);
     if (r === 'icc') return this.iccRead(enc);
     if (r === 'icv') return this.icvRead(enc);
     return r;
   }
 
   sysregWrite(enc: SysregEncoding, value: bigint, ctx: SysregAccessContext): SysregTrap | undefined {
-    const r = this.route(enc, ctx, true);
+    const r = this.route(enc, ctx);
     if (r === 'icc') return this.iccWrite(enc, value);
     if (r === 'icv') return this.icvWrite(enc, value);
     return r;
@@ -1076,7 +1075,7 @@ export class GicV3CpuInterface implements GicCpuInterface {
       case SYSREG.ICC_DIR_EL1: {
         const intid = x & 0xffffff;
         if (intid >= 1020 && intid < 1024) return undefined;
-        v.deactivate(intid, false);
+        v.deactivate(intid);
         return undefined;
       }
       case SYSREG.ICC_PMR_EL1:

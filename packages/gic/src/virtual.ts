@@ -223,7 +223,7 @@ export class VirtualCpuInterface {
       if ((this.apr0 & low) !== 0) this.apr0 = (this.apr0 & ~low) >>> 0;
       else this.apr1 = (this.apr1 & ~low) >>> 0;
     }
-    if ((this.vmcr & VMCR_VEOIM) === 0) this.deactivate(intid, true);
+    if ((this.vmcr & VMCR_VEOIM) === 0) this.deactivate(intid);
     else this.update();
   }
 
@@ -231,7 +231,7 @@ export class VirtualCpuInterface {
    * Deactivate the list register holding `intid`. Without a matching active LR, EOIcount
    * counts the EOI (IHI 0048B §5.3.1 "EOICount"; LPIs are never counted on GICv3).
    */
-  deactivate(intid: number, fromEoi: boolean): void {
+  deactivate(intid: number): void {
     const v = this.v3 ? intid >>> 0 : intid & 0x3ff;
     let found = -1;
     for (let n = 0; n < this.nLrs; n++) {
@@ -245,7 +245,6 @@ export class VirtualCpuInterface {
         const cnt = (this.eoiCount + 1) & 31;
         this.hcr = ((this.hcr & 0x07ffffff) | (cnt << 27)) >>> 0;
       }
-      void fromEoi;
       this.update();
       return;
     }
