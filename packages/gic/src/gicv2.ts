@@ -37,6 +37,8 @@ const GICC_CTLR_MASK = 0x3ff;
 
 export class GicV2 {
   readonly core: GicCore;
+  /** One past the highest implemented INTID below the special range. */
+  private readonly lim: number;
   readonly virtual: VirtualCpuInterface[];
   readonly gicc_ctlr: Uint32Array;
   readonly distributor: MmioDevice;
@@ -52,6 +54,8 @@ export class GicV2 {
     readonly nLrs = 4,
   ) {
     this.core = new GicCore(nCpus, nIrqs, signals);
+    // INTIDs 1020..1023 are special even when ITLinesNumber is 31 (IHI 0069H §2.2.1).
+    this.lim = Math.min(this.nIrqs, 1020);
     this.gicc_ctlr = new Uint32Array(nCpus);
     this.virtual = [];
     for (let c = 0; c < nCpus; c++) {
@@ -101,7 +105,7 @@ export class GicV2 {
 
   /** Drive SPI `intid` (32..nIrqs-1). Returns false for an INTID out of range. */
   setSpi(intid: number, level: boolean): boolean {
-    if (intid < 32 || intid >= this.nIrqs) return false;
+    if (intid < 32 || intid >= this.lim) return false;
     this.core.setInput(0, intid, level);
     return true;
   }
@@ -118,7 +122,7 @@ export class GicV2 {
   private distRead(off: number, size: number, cpu: number): number {
     const core = this.core;
     // Byte-accessible registers (IHI 0048B §4.1.4 Table 4-1).
-    if (off >= 0x400 && off < 0x800) return this.readBytes(off - 0x400, size, (id) => (id < this.nIrqs ? core.priority[core.idx(cpu, id)]! : 0));
+    if (off >= 0x400 && off < 0x800) return this.readBytes(off - 0x400, size, (id) => (id < this.lim ? core.priority[core.idx(cpu, id)]! : 0));
     if (off >= 0x800 && off < 0xc00) return this.readBytes(off - 0x800, size, (id) => this.targetsByte(cpu, id));
     if (off >= 0xf10 && off < 0xf30) {
       return this.readBytes(off & 0xf, size, (sgi) => (sgi < 16 ? core.sgiSources[cpu * 16 + sgi]! : 0));
@@ -145,7 +149,7 @@ export class GicV2 {
       let v = 0;
       for (let f = 0; f < 16; f++) {
         const id = n * 16 + f;
-        if (id >= this.nIrqs) break;
+        if (id >= this.lim) break;
         if (core.edge[core.idx(cpu, id)] !== 0) v |= 2 << (2 * f);
       }
       return v >>> 0;
@@ -164,7 +168,7 @@ export class GicV2 {
     const core = this.core;
     if (off >= 0x400 && off < 0x800) {
       this.writeBytes(off - 0x400, size, value, (id, b) => {
-        if (id < this.nIrqs) core.priority[core.idx(cpu, id)] = b & PRIORITY_MASK;
+        if (id < this.lim) core.priority[core.idx(cpu, id)] = b & PRIORITY_MASK;
       });
       core.update();
       return;
@@ -172,7 +176,7 @@ export class GicV2 {
     if (off >= 0x800 && off < 0xc00) {
       this.writeBytes(off - 0x800, size, value, (id, b) => {
         // ITARGETSR0..7 are read-only (IHI 0048B §4.3.12).
-        if (id >= 32 && id < this.nIrqs) core.spiTargets[id] = b & ((1 << this.nCpus) - 1);
+        if (id >= 32 && id < this.lim) core.spiTargets[id] = b & ((1 << this.nCpus) - 1);
       });
       core.update();
       return;
@@ -218,7 +222,7 @@ export class GicV2 {
       if (n === 0) return;
       for (let f = 0; f < 16; f++) {
         const id = n * 16 + f;
-        if (id >= this.nIrqs) break;
+        if (id >= this.lim) break;
         core.setEdge(core.idx(cpu, id), (value >>> (2 * f + 1)) & 1);
       }
     } else if (off === 0xf00) {
@@ -251,7 +255,7 @@ export class GicV2 {
   }
 
   private targetsByte(cpu: number, id: number): number {
-    if (id >= this.nIrqs) return 0;
+    if (id >= this.lim) return 0;
     // SGI/PPI target registers read as the accessing CPU (IHI 0048B §4.3.12).
     if (id < 32) return 1 << cpu;
     return this.core.spiTargets[id]!;
@@ -272,7 +276,7 @@ export class GicV2 {
     let v = 0;
     for (let b = 0; b < 32; b++) {
       const id = n * 32 + b;
-      if (id >= this.nIrqs) break;
+      if (id >= this.lim) break;
       if (f(this.core.idx(cpu, id)) !== 0) v |= 1 << b;
     }
     return v >>> 0;
@@ -282,7 +286,7 @@ export class GicV2 {
     const n = regOff >> 2;
     for (let b = 0; b < 32; b++) {
       const id = n * 32 + b;
-      if (id >= this.nIrqs) break;
+      if (id >= this.lim) break;
       const bit = (value >>> b) & 1;
       if (bit !== 0 || all) f(this.core.idx(cpu, id), id, bit);
     }
@@ -300,7 +304,7 @@ export class GicV2 {
   eoir(cpu: number, value: number): void {
     const intid = value & 0x3ff;
     if (intid >= 1020) return;
-    if (intid >= this.nIrqs) {
+    if (intid >= this.lim) {
       this.onError('GICC_EOIR with an INTID out of range ignored', { cpu, intid });
       return;
     }
@@ -402,7 +406,7 @@ export class GicV2 {
         // GICC_DIR (IHI 0048B §4.4.15).
         const intid = value & 0x3ff;
         if (intid >= 1020) return;
-        if (intid >= this.nIrqs) {
+        if (intid >= this.lim) {
           this.onError('GICC_DIR with an INTID out of range ignored', { cpu, intid });
           return;
         }

@@ -76,6 +76,8 @@ const enum RegClass {
 
 export class GicV3 {
   readonly core: GicCore;
+  /** One past the highest implemented INTID below the special range. */
+  private readonly lim: number;
   readonly nCpus: number;
   readonly nIrqs: number;
   readonly lpis: boolean;
@@ -119,6 +121,8 @@ export class GicV3 {
     this.mem = opts.memory;
     const n = this.nCpus;
     this.core = new GicCore(n, this.nIrqs, signals);
+    // INTIDs 1020..1023 are special even when ITLinesNumber is 31 (IHI 0069H §2.2.1).
+    this.lim = Math.min(this.nIrqs, 1020);
     this.affinity = new Uint32Array(n);
     const aff = opts.affinity ?? defaultAffinity;
     for (let c = 0; c < n; c++) this.affinity[c] = aff(c) >>> 0;
@@ -174,7 +178,7 @@ export class GicV3 {
     // software sets IGROUPR (IHI 0069H §12.9.15: reset value implementation defined).
     this.irouterAff.fill(0);
     this.irouterIrm.fill(0);
-    for (let i = 32; i < this.nIrqs; i++) this.route(i);
+    for (let i = 32; i < this.lim; i++) this.route(i);
     this.enableLpis.fill(0);
     // ProcessorSleep resets to 1: no interrupt is forwarded until software wakes the
     // redistributor (IHI 0069H §12.11.42).
@@ -197,7 +201,7 @@ export class GicV3 {
 
   /** Drive SPI `intid`. */
   setSpi(intid: number, level: boolean): boolean {
-    if (intid < 32 || intid >= this.nIrqs) return false;
+    if (intid < 32 || intid >= this.lim) return false;
     this.core.setInput(0, intid, level);
     return true;
   }
@@ -322,7 +326,7 @@ export class GicV3 {
       let v = 0;
       for (let k = 0; k < size; k++) {
         const id = off - 0x400 + k;
-        if (id >= 32 && id < this.nIrqs) v |= core.priority[core.idx(0, id)]! << (8 * k);
+        if (id >= 32 && id < this.lim) v |= core.priority[core.idx(0, id)]! << (8 * k);
       }
       return v >>> 0;
     }
@@ -358,13 +362,13 @@ export class GicV3 {
       let v = 0;
       for (let f = 0; f < 16; f++) {
         const id = n * 16 + f;
-        if (id < this.nIrqs && core.edge[core.idx(0, id)] !== 0) v |= 2 << (2 * f);
+        if (id < this.lim && core.edge[core.idx(0, id)] !== 0) v |= 2 << (2 * f);
       }
       return v >>> 0;
     }
     if (off >= 0x6100 && off < 0x8000) {
       const id = (off - 0x6000) >> 3;
-      if (id >= this.nIrqs) return 0;
+      if (id >= this.lim) return 0;
       const a = this.irouterAff[id]!;
       if ((off & 4) === 0) return ((a & 0xffffff) | (this.irouterIrm[id]! << 31)) >>> 0;
       return a >>> 24;
@@ -379,7 +383,7 @@ export class GicV3 {
     let v = 0;
     for (let b = 0; b < 32; b++) {
       const id = n * 32 + b;
-      if (id >= this.nIrqs) break;
+      if (id >= this.lim) break;
       if (f(this.core.idx(0, id)) !== 0) v |= 1 << b;
     }
     return v >>> 0;
@@ -390,7 +394,7 @@ export class GicV3 {
     if (n === 0) return;
     for (let b = 0; b < 32; b++) {
       const id = n * 32 + b;
-      if (id >= this.nIrqs) break;
+      if (id >= this.lim) break;
       const bit = (value >>> b) & 1;
       if (bit !== 0 || all) f(this.core.idx(0, id), bit);
     }
@@ -401,7 +405,7 @@ export class GicV3 {
     if (off >= 0x400 && off < 0x800) {
       for (let k = 0; k < size; k++) {
         const id = off - 0x400 + k;
-        if (id >= 32 && id < this.nIrqs) core.priority[core.idx(0, id)] = (value >>> (8 * k)) & PRIORITY_MASK;
+        if (id >= 32 && id < this.lim) core.priority[core.idx(0, id)] = (value >>> (8 * k)) & PRIORITY_MASK;
       }
       core.update();
       return;
@@ -424,11 +428,11 @@ export class GicV3 {
       if (n < 2) return;
       for (let f = 0; f < 16; f++) {
         const id = n * 16 + f;
-        if (id < this.nIrqs) core.setEdge(core.idx(0, id), (value >>> (2 * f + 1)) & 1);
+        if (id < this.lim) core.setEdge(core.idx(0, id), (value >>> (2 * f + 1)) & 1);
       }
     } else if (off >= 0x6100 && off < 0x8000) {
       const id = (off - 0x6000) >> 3;
-      if (id >= this.nIrqs) {
+      if (id >= this.lim) {
         this.onError('GICD_IROUTER of an unimplemented SPI ignored', { intid: id });
         return;
       }

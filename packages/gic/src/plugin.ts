@@ -240,7 +240,7 @@ const gicv2 = defineComponent<GicV2Options>({
       irqInput(line) {
         const l = parseGicLine(line);
         if (l === undefined) return undefined;
-        if (l.kind === 'spi') return l.intid >= 32 && l.intid < nIrqs ? deferred.input(l) : undefined;
+        if (l.kind === 'spi') return l.intid >= 32 && l.intid < Math.min(nIrqs, 1020) ? deferred.input(l) : undefined;
         return l.intid >= 16 && l.intid < 32 && (gic === undefined || l.cpu < n) ? deferred.input(l) : undefined;
       },
       dtInterruptCells(line) {
@@ -380,7 +380,7 @@ const gicv3 = defineComponent<GicV3Options>({
       irqInput(line) {
         const l = parseGicLine(line);
         if (l === undefined) return undefined;
-        if (l.kind === 'spi') return l.intid >= 32 && l.intid < nIrqs ? deferred.input(l) : undefined;
+        if (l.kind === 'spi') return l.intid >= 32 && l.intid < Math.min(nIrqs, 1020) ? deferred.input(l) : undefined;
         return l.intid >= 16 && l.intid < 32 && (gic === undefined || l.cpu < n) ? deferred.input(l) : undefined;
       },
       dtInterruptCells(line) {

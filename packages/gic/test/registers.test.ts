@@ -123,6 +123,21 @@ describe('GICv2 register details', () => {
   });
 });
 
+describe('the largest distributor', () => {
+  it('implements INTIDs up to 1019 with num-irqs 1020: 1020..1023 stay RAZ/WI', async () => {
+    for (const type of ['gicv2', 'gicv3'] as const) {
+      const opts = type === 'gicv2' ? { gicd: 0x0800_0000, gicc: 0x0801_0000 } : { gicd: 0x0800_0000, gicr: 0x080a_0000 };
+      const r = await rig(1, (m) => m.add('gic', gicPlugin.components[type]!, { ...opts, cpus: 'cpus', 'num-irqs': 1020 }));
+      expect(r.rd(0x0800_0004) & 0x1f).toBe(31);
+      r.wr(0x0800_0000 + 0x100 + 4 * 31, 0xffffffff);
+      expect(r.rd(0x0800_0000 + 0x100 + 4 * 31)).toBe(0x0fffffff);
+      const api = r.machine.api<GicV2Api>('gic')!;
+      expect(api.irqInput(1019)).toBeDefined();
+      expect(api.irqInput(1020)).toBeUndefined();
+    }
+  });
+});
+
 describe('ITS queue errors', () => {
   it('reports GITS_CWRITER beyond the queue and resets GITS_CREADR when GITS_CBASER is written', async () => {
     const r = await rig(1, (m) => m.add('gic', gicPlugin.components.gicv3!, { gicd: 0x0800_0000, gicr: 0x080a_0000, cpus: 'cpus', its: { base: 0x0808_0000 } }));
