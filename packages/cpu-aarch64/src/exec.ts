@@ -205,6 +205,27 @@ function sub64(c: A64Core, a: bigint, b: bigint, setFlags: boolean): bigint {
   return res;
 }
 
+/** 64-bit SUBS on 32-bit halves: Xd = a - b with NZCV (Rd = 31 is XZR, as in CMP). */
+function subs64h(c: A64Core, rd: number, al: number, ah: number, bl: number, bh: number): void {
+  let lo = al - bl;
+  let borrow = 0;
+  if (lo < 0) {
+    lo += 4294967296;
+    borrow = 1;
+  }
+  const hiFull = ah - bh - borrow;
+  const hi = hiFull >>> 0;
+  const n = hi >>> 31;
+  const z = lo === 0 && hi === 0 ? 1 : 0;
+  const cf = hiFull >= 0 ? 1 : 0; // no borrow out of bit 63: a >= b unsigned
+  const v = (((ah ^ bh) & (ah ^ hi)) >>> 31) & 1;
+  c.nzcv = ((n << 31) | (z << 30) | (cf << 29) | (v << 28)) >>> 0;
+  if (rd !== 31) {
+    c.x32[2 * rd] = lo;
+    c.x32[2 * rd + 1] = hi;
+  }
+}
+
 /** 32-bit add/sub on numbers (W registers), with optional NZCV. */
 function addSub32(c: A64Core, a: number, b: number, sub: number, setFlags: boolean): number {
   const bb = sub !== 0 ? ~b >>> 0 : b;
@@ -355,6 +376,12 @@ function dpImm(c: A64Core, insn: number): void {
       if (sf === 0 && rn !== 31 && (rd !== 31 || s !== 0)) {
         const imm12 = (insn >>> 10) & 0xfff;
         setW(c, rd, addSub32(c, c.x32[2 * rn]!, sh ? imm12 << 12 : imm12, sub, s !== 0));
+        break;
+      }
+      if (sf !== 0 && s !== 0 && sub && rn !== 31) {
+        const x32 = c.x32;
+        const immN = ((insn >>> 10) & 0xfff) * (sh ? 4096 : 1);
+        subs64h(c, rd, x32[2 * rn]!, x32[2 * rn + 1]!, immN, 0);
         break;
       }
       if (sf !== 0 && s === 0) {
@@ -753,6 +780,13 @@ function dpReg(c: A64Core, insn: number): void {
         c.next();
         return;
       }
+      if (sub && shift === 0 && imm6 === 0) {
+        // SUBS/CMP (64-bit, unshifted register) on halves.
+        const x32 = c.x32;
+        subs64h(c, rd, x32[2 * rn]!, x32[2 * rn + 1]!, x32[2 * rm]!, x32[2 * rm + 1]!);
+        c.next();
+        return;
+      }
       const b = shiftReg(c.x[rm]!, shift, imm6, sf);
       const a = c.x[rn]!;
       const r = sub ? sub64(c, a, b, s !== 0) : addWithCarry(c, sf, a, b, 0, s !== 0);
@@ -964,6 +998,13 @@ function dp3(c: A64Core, insn: number, sf: number, rd: number, rn: number, rm: n
   const o0 = (insn >>> 15) & 1;
   const ra = (insn >>> 10) & 31;
   if (op54 !== 0) c.undef();
+  if (op31 === 0 && sf === 0) {
+    // MADD/MSUB (32-bit) on numbers: Math.imul gives the low 32 bits of the product.
+    const x32 = c.x32;
+    const p = Math.imul(x32[2 * rn]!, x32[2 * rm]!);
+    setW(c, rd, (o0 ? x32[2 * ra]! - p : x32[2 * ra]! + p) >>> 0);
+    return;
+  }
   const a = c.x[ra]!;
   let r: bigint;
   switch (op31) {
@@ -1270,6 +1311,36 @@ function loadStore(c: A64Core, insn: number): void {
       }
     }
     va = ((rnSp(c, rn) + extendReg(c.x[rm]!, option, s ? size : 0)) & M64);
+  } else if (((insn >>> 10) & 3) !== 2 && (opc < 2 || size < 2 || (size === 2 && opc === 2)) && (opc === 0 || rt !== rn || ((insn >>> 10) & 3) === 0)) {
+    // Unscaled (LDUR/STUR), post-index and pre-index on 32-bit halves.
+    const kind = (insn >>> 10) & 3;
+    const imm9 = (((insn >>> 12) & 0x1ff) << 23) >> 23;
+    if (rn === 31) checkSpAlign(c, rn);
+    baseH(c, rn);
+    let nlo = BASE[0]! + imm9;
+    let nhi = BASE[1]!;
+    if (nlo > 0xffffffff) {
+      nlo -= 4294967296;
+      nhi = (nhi + 1) >>> 0;
+    } else if (nlo < 0) {
+      nlo += 4294967296;
+      nhi = (nhi - 1) >>> 0;
+    }
+    const lo = kind === 1 ? BASE[0]! : nlo;
+    const hi = kind === 1 ? BASE[1]! : nhi;
+    const mmu = c.mmu;
+    if (opc === 0) {
+      c.curISS = kind === 0 ? iss(bytes, false, rt, size === 3, false) : 0;
+      storeH(c, rt, hi, lo, bytes, mmu);
+      if (kind !== 0) setBaseH(c, rn, nhi, nlo);
+    } else {
+      const signedTo = opc === 1 ? 0 : opc === 3 ? 32 : 64;
+      c.curISS = kind === 0 ? iss(bytes, opc !== 1, rt, opc === 1 ? size === 3 : opc === 2, false) : 0;
+      loadH(c, rt, hi, lo, bytes, signedTo, mmu);
+      if (kind !== 0) setBaseH(c, rn, nhi, nlo);
+    }
+    c.next();
+    return;
   } else {
     const imm9 = BIG_S9[(insn >>> 12) & 0x1ff]!;
     const kind = (insn >>> 10) & 3;
