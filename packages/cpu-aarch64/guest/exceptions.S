@@ -35,8 +35,10 @@ at_el2:
 	exc	0x5e000001, 3, 4
 	mrs	x1, hcr_el2
 	check	x1, 0x80000000, 5	/* RW is RES1 */
-	/* TSC, TWI, TVM */
-	ldr	x0, =(1 << 31) | (1 << 19) | (1 << 13) | (1 << 26)
+	mrs	x1, id_aa64pfr0_el1
+	check	x1, 0xff1111, 6
+	/* TSC, TWI, TVM, TID3, TTLB */
+	ldr	x0, =(1 << 31) | (1 << 19) | (1 << 13) | (1 << 26) | (1 << 18) | (1 << 25)
 	msr	hcr_el2, x0
 	ldr	x0, =stack1
 	msr	sp_el1, x0
@@ -64,8 +66,10 @@ at_el1:
 	exc	0xf2000005, 1, 16
 	hvc	#3
 	exc	0x5a000003, 2, 17
-	mrs	x1, id_aa64pfr0_el1
-	check	x1, 0xff1111, 18
+	mrs	x1, id_aa64pfr0_el1	/* trapped by TID3: op0 3, CRm 4, Rt 1, read */
+	exc	0x62300029, 2, 18
+	tlbi	vmalle1			/* trapped by TTLB: op0 1, CRn 8, CRm 7, Rt 31 */
+	exc	0x621023ee, 2, 26
 	mrs	x1, sctlr_el2		/* EL2 register from EL1: UNDEFINED */
 	exc	0x02000000, 1, 19
 	msr	cpacr_el1, xzr
