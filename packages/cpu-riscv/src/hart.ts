@@ -864,20 +864,20 @@ export class Hart {
         this.exception(EXC.breakpoint, BigInt.asUintN(64, BigInt(pc)));
         return;
       case 57 /* MRET */:
-        if (this.priv !== 3) this.illegal(imm);
+        if (this.priv !== 3) this.illegal(0x30200073);
         this.doMret();
         return;
       case 56 /* SRET */:
         if (this.virt) {
-          if (this.priv === 0 || (this.hstatus & HS_VTSR) !== 0) this.virtualInstruction(imm);
-        } else if (this.priv === 0 || (this.priv === 1 && (this.mstatus & MS_TSR) !== 0)) this.illegal(imm);
+          if (this.priv === 0 || (this.hstatus & HS_VTSR) !== 0) this.virtualInstruction(0x10200073);
+        } else if (this.priv === 0 || (this.priv === 1 && (this.mstatus & MS_TSR) !== 0)) this.illegal(0x10200073);
         this.doSret();
         return;
       case 58 /* WFI */:
         // Privileged §3.3.3 and H §9.6.1: TW traps from below M; in V=1, VTW (VS) and VU trap as virtual instructions.
-        if (this.priv < 3 && (this.mstatus & MS_TW) !== 0) this.illegal(imm);
-        if (this.virt && (this.priv === 0 || (this.hstatus & HS_VTW) !== 0)) this.virtualInstruction(imm);
-        if (!this.virt && this.priv === 0) this.illegal(imm);
+        if (this.priv < 3 && (this.mstatus & MS_TW) !== 0) this.illegal(0x10500073);
+        if (this.virt && (this.priv === 0 || (this.hstatus & HS_VTW) !== 0)) this.virtualInstruction(0x10500073);
+        if (!this.virt && this.priv === 0) this.illegal(0x10500073);
         this.pc = npc;
         if ((this.mipValue() & this.mie) === 0) {
           this.wfi = true;
@@ -886,8 +886,8 @@ export class Hart {
         return;
       case 59 /* SFENCE_VMA */:
         if (this.virt) {
-          if (this.priv === 0 || (this.hstatus & HS_VTVM) !== 0) this.virtualInstruction(imm);
-        } else if (this.priv === 0 || (this.priv === 1 && (this.mstatus & MS_TVM) !== 0)) this.illegal(imm);
+          if (this.priv === 0 || (this.hstatus & HS_VTVM) !== 0) this.virtualInstruction(fenceBits(0x09, rs1, rs2));
+        } else if (this.priv === 0 || (this.priv === 1 && (this.mstatus & MS_TVM) !== 0)) this.illegal(fenceBits(0x09, rs1, rs2));
         // rs1 != x0: only that page (privileged §4.2.1); the ASID is not used to narrow it.
         if (rs1 === 0) this.flushTlb();
         else this.flushPage(this.x32[rs1 * 2 + 1]! * 4294967296 + (this.x32[rs1 * 2]! >>> 0));
@@ -895,10 +895,13 @@ export class Hart {
         return;
       case 60 /* HFENCE_VVMA */:
       case 61 /* HFENCE_GVMA */:
-        if (!this.cfg.hypervisor) this.illegal(imm);
-        if (this.virt) this.virtualInstruction(imm);
-        if (this.priv === 0) this.illegal(imm);
-        if (op === Op.HFENCE_GVMA && this.priv === 1 && (this.mstatus & MS_TVM) !== 0) this.illegal(imm);
+        {
+          const bits = fenceBits(op === Op.HFENCE_GVMA ? 0x31 : 0x11, rs1, rs2);
+          if (!this.cfg.hypervisor) this.illegal(bits);
+          if (this.virt) this.virtualInstruction(bits);
+          if (this.priv === 0) this.illegal(bits);
+          if (op === Op.HFENCE_GVMA && this.priv === 1 && (this.mstatus & MS_TVM) !== 0) this.illegal(bits);
+        }
         this.flushTlb();
         this.pc = npc;
         return;
@@ -2234,6 +2237,11 @@ export class Hart {
     }
     return val & ~(0xfn << 60n) | (BigInt(mode) << 60n);
   }
+}
+
+/** The encoding of SFENCE.VMA / HFENCE.* (funct7, rs2, rs1), reported in xtval when they trap. */
+function fenceBits(f7: number, rs1: number, rs2: number): number {
+  return ((f7 << 25) | (rs2 << 20) | (rs1 << 15) | 0x73) >>> 0;
 }
 
 function isHCsr(num: number): boolean {

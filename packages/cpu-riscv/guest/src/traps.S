@@ -64,6 +64,8 @@ in_u:
   EXPECT(2, csrr t0, sstatus)           # S CSR from U
   EXPECT(2, sret)
   EXPECT(2, wfi)                        # WFI in U traps when S exists
+  li t0, 0x10500073
+  bne s9, t0, fail                      # mtval = the WFI encoding
   TO_M(back2)
 back2:
   # Delegation: illegal instructions from S go to the S handler
