@@ -70,6 +70,28 @@ vs2:
 m2:
   li t0, (1 << 20) | (1 << 21) | (1 << 22)
   csrc hstatus, t0
+  # VU-mode (V=1, U)
+  li t0, 3 << 11
+  csrc mstatus, t0
+  li t0, MPV
+  csrs mstatus, t0
+  la t0, vu1
+  csrw mepc, t0
+  mret
+vu1:
+  li TESTNUM, 30
+  EXPECT(22, csrr t0, sstatus)          # S CSR from VU: virtual instruction
+  EXPECT(2, csrr t0, mstatus)           # M CSR: illegal
+  EXPECT(22, wfi)
+  EXPECT(22, sret)
+  EXPECT(22, hlv.d t0, (sp))
+  EXPECT(8, ecall)                      # ecall from VU is "from U"
+  TO_M(m_vu)
+m_vu:
+  csrr t0, mstatus
+  srli t0, t0, 11
+  andi t0, t0, 3
+  bnez t0, fail                         # MPP = U
   # 2. VS CSR aliasing
   li TESTNUM, 4
   li t0, 0x5a5a
@@ -203,8 +225,37 @@ hs1:
   EXPECT(13, hlvx.wu t0, (a0))          # VS-stage page is not executable
   li a1, 0x40001000
   EXPECT(23, hsv.w t2, (a1))            # G-stage read-only
+  TO_M(m7h)
+m7h:
+  # HLV from U-mode (V=0) needs hstatus.HU
+  li TESTNUM, 31
+  li t0, MPV | (3 << 11)
+  csrc mstatus, t0
+  la t0, u_hlv
+  csrw mepc, t0
+  mret
+u_hlv:
+  li a0, 0x40000000
+  EXPECT(2, hlv.d t0, (a0))
+  TO_M(m_hu)
+m_hu:
+  li t0, 1 << 9
+  csrs hstatus, t0                      # HU
+  li t0, MPV | (3 << 11)
+  csrc mstatus, t0
+  la t0, u_hlv2
+  csrw mepc, t0
+  mret
+u_hlv2:
+  li TESTNUM, 32
+  li a0, 0x40000000
+  hlv.d t0, (a0)
+  li t1, 0x7777
+  bne t0, t1, fail
   TO_M(m7)
 m7:
+  li t0, 1 << 9
+  csrc hstatus, t0
   # 5. Delegation to HS: guest-page faults via medeleg, hstatus.SPV/SPVP/GVA and htval
   li TESTNUM, 16
   la t0, hs_trap
