@@ -58,7 +58,7 @@ async function measure(cmd, args, re) {
 
 export default async function () {
   const rows = [];
-  const need = ['fw_jump.elf', 'fw_dynamic.bin', 'u-boot.bin', 'Image', 'initramfs.cpio.gz'];
+  const need = ['fw_jump.bin', 'fw_dynamic.bin', 'u-boot.bin', 'Image', 'initramfs.cpio.gz'];
   const missing = need.filter((f) => !fs.existsSync(path.join(img, f)));
   if (missing.length > 0) {
     return [{ bench: 'riscv-virt boot', metric: 'skipped', value: 0, unit: '', note: `missing ${missing.join(', ')}: run pnpm fetch-images` }];
@@ -70,8 +70,10 @@ export default async function () {
     {
       bench: 'riscv-virt U-Boot prompt (fw_jump)',
       re: uboot,
-      tessera: [cli, 'run', machine, '--firmware', path.join(img, 'fw_jump.elf'), '--kernel', path.join(img, 'u-boot.bin')],
-      qemu: ['-M', 'virt', '-m', '512M', '-nographic', '-bios', path.join(img, 'fw_jump.elf'), '-kernel', path.join(img, 'u-boot.bin')],
+      // fw_jump.bin, not the .elf: Debian's OpenSBI ELF is position-independent and linked at 0,
+      // which QEMU 7.2's ELF loader rejects ("ROM regions are overlapping").
+      tessera: [cli, 'run', machine, '--firmware', path.join(img, 'fw_jump.bin'), '--kernel', path.join(img, 'u-boot.bin')],
+      qemu: ['-M', 'virt', '-m', '512M', '-nographic', '-bios', path.join(img, 'fw_jump.bin'), '-kernel', path.join(img, 'u-boot.bin')],
     },
     {
       bench: 'riscv-virt Linux /init marker (2 harts)',
