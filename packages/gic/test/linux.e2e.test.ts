@@ -69,11 +69,14 @@ describe('Linux probes the GIC models', () => {
   );
 
   it(
-    'GICv2: distributor and CPU interface in split EOI mode, PL011 SPI, KVM vgic on GICH/GICV',
+    'GICv2 + GICv2m: distributor and CPU interface in split EOI mode, the MSI frame, PL011 SPI, KVM vgic on GICH/GICV',
     async (ctx) => {
       if (image('Image') === undefined) return ctx.skip();
-      const out = await bootUntil('aarch64-virt-gicv2.yaml', /kvm \[1\]: Hyp mode initialized successfully|Kernel panic/);
+      const out = await bootUntil('aarch64-virt-gicv2.yaml', /kvm \[1\]: Hyp mode initialized successfully|Kernel panic/, [
+        'components.v2m={type: gicv2m, base: 0x08020000, gic: gic}',
+      ]);
       expect(out).toMatch(/GIC: Using split EOI\/Deactivate mode/);
+      expect(out).toMatch(/GICv2m: range\[mem 0x08020000-0x08020fff\], SPI\[80:143\]/);
       expect(out).toMatch(/ttyAMA0 at MMIO 0x9000000 \(irq = \d+/);
       expect(out).toMatch(/kvm \[1\]: vgic interrupt IRQ\d+/);
       expect(out).toMatch(/kvm \[1\]: Hyp mode initialized successfully/);
