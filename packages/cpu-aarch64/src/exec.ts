@@ -443,6 +443,24 @@ function dpImm(c: A64Core, insn: number): void {
         setW(c, rd, rw);
         break;
       }
+      if (rd !== 31) {
+        const x32 = c.x32;
+        const i16 = (insn >>> 5) & 0xffff;
+        const word = 2 * rd + (hw >>> 1);
+        const shift = (hw & 1) * 16;
+        if (opc === 2 || opc === 0) {
+          x32[2 * rd] = 0;
+          x32[2 * rd + 1] = 0;
+          x32[word] = i16 << shift;
+          if (opc === 0) {
+            x32[2 * rd] = ~x32[2 * rd]! >>> 0;
+            x32[2 * rd + 1] = ~x32[2 * rd + 1]! >>> 0;
+          }
+        } else {
+          x32[word] = ((x32[word]! & ~(0xffff << shift)) | (i16 << shift)) >>> 0;
+        }
+        break;
+      }
       const sh = BigInt(hw * 16);
       const imm = BigInt((insn >>> 5) & 0xffff) << sh;
       let r: bigint;
@@ -726,6 +744,51 @@ function dpReg(c: A64Core, insn: number): void {
         c.next();
         return;
       }
+      if (imm6 === 0 || (shift !== 3 && imm6 < 32)) {
+        const x32 = c.x32;
+        const ml = x32[2 * rm]!;
+        const mh = x32[2 * rm + 1]!;
+        let bl: number;
+        let bh: number;
+        if (imm6 === 0) {
+          bl = ml;
+          bh = mh;
+        } else if (shift === 0) {
+          bl = (ml << imm6) >>> 0;
+          bh = ((mh << imm6) | (ml >>> (32 - imm6))) >>> 0;
+        } else if (shift === 1) {
+          bl = ((ml >>> imm6) | (mh << (32 - imm6))) >>> 0;
+          bh = mh >>> imm6;
+        } else {
+          bl = ((ml >>> imm6) | (mh << (32 - imm6))) >>> 0;
+          bh = (mh >> imm6) >>> 0;
+        }
+        if (n) {
+          bl = ~bl >>> 0;
+          bh = ~bh >>> 0;
+        }
+        const al = x32[2 * rn]!;
+        const ah = x32[2 * rn + 1]!;
+        let rl: number;
+        let rh: number;
+        if (opc === 0 || opc === 3) {
+          rl = (al & bl) >>> 0;
+          rh = (ah & bh) >>> 0;
+        } else if (opc === 1) {
+          rl = (al | bl) >>> 0;
+          rh = (ah | bh) >>> 0;
+        } else {
+          rl = (al ^ bl) >>> 0;
+          rh = (ah ^ bh) >>> 0;
+        }
+        if (opc === 3) c.nzcv = (((rh >>> 31) << 31) | (rl === 0 && rh === 0 ? 1 << 30 : 0)) >>> 0;
+        if (rd !== 31) {
+          x32[2 * rd] = rl;
+          x32[2 * rd + 1] = rh;
+        }
+        c.next();
+        return;
+      }
       let b = shiftReg(c.x[rm]!, shift, imm6, sf);
       if (n) b = ~b & (sf ? M64 : M32);
       const a = sf ? c.x[rn]! : c.x[rn]! & M32;
@@ -835,6 +898,27 @@ function dpReg(c: A64Core, insn: number): void {
       // CSEL/CSINC/CSINV/CSNEG
       if ((insn >>> 29) & 1 || (insn >>> 11) & 1) c.undef();
       const o = ((insn >>> 29) & 2) | ((insn >>> 10) & 1);
+      if (o <= 1 && rd !== 31) {
+        // CSEL/CSINC (incl. CSET/CINC) on halves.
+        const x32 = c.x32;
+        if (cond(c, (insn >>> 12) & 15)) {
+          x32[2 * rd] = x32[2 * rn]!;
+          x32[2 * rd + 1] = sf ? x32[2 * rn + 1]! : 0;
+        } else {
+          let lo = x32[2 * rm]!;
+          let hi = sf ? x32[2 * rm + 1]! : 0;
+          if (o === 1) {
+            lo += 1;
+            if (lo > 0xffffffff) {
+              lo = 0;
+              hi = sf ? (hi + 1) >>> 0 : 0;
+            }
+          }
+          x32[2 * rd] = lo;
+          x32[2 * rd + 1] = hi;
+        }
+        break;
+      }
       let r: bigint;
       if (cond(c, (insn >>> 12) & 15)) r = c.x[rn]!;
       else {
