@@ -64,6 +64,8 @@ export async function fuzz(instructions: number, seed = 1): Promise<{ traps: num
     t += batch;
     const stop = sim.run(t);
     if (stop !== undefined) sim.scheduler.clearStop();
+    // Let the test runner's worker breathe (its RPC times out if the event loop is blocked).
+    if ((done / batch) % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   traps = before();
   return { traps, executed: hart.retired };
