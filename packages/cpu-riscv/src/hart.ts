@@ -1828,7 +1828,14 @@ export class Hart {
     let old = 0n;
     if (reads || kind !== 0) old = this.csrRead(num, false, bits);
     if (writes) {
-      const nv = kind === 0 ? src : kind === 1 ? old | src : old & ~src;
+      // Privileged §3.1.9: a read-modify-write of mip uses the software-writable SEIP/STIP
+      // bits, not the values ORed with the interrupt wires.
+      let base = old;
+      if (num === CSR.mip) {
+        const swMask = BigInt((1 << IRQ_SEI) | (1 << IRQ_STI));
+        base = (old & ~swMask) | (BigInt(this.mipSw) & swMask);
+      }
+      const nv = kind === 0 ? src : kind === 1 ? base | src : base & ~src;
       this.csrWrite(num, nv, false, bits);
     }
     this.x[rd] = old;
@@ -2196,6 +2203,8 @@ export class Hart {
   private writeMstatusLo(lo: number): void {
     const mask = MS_SIE | MS_MIE | MS_SPIE | MS_MPIE | MS_SPP | (3 << MS_MPP_SHIFT) | (3 << MS_FS_SHIFT) | MS_MPRV | MS_SUM | MS_MXR | MS_TVM | MS_TW | MS_TSR;
     let nv = (this.mstatus & ~mask) | (lo & mask);
+    // Without F, mstatus.FS is read-only zero (and FP instructions are illegal).
+    if ((this.misa & (1n << 5n)) === 0n) nv &= ~(3 << MS_FS_SHIFT);
     // MPP is WARL: the reserved value 2 keeps the old setting.
     if (((nv >>> MS_MPP_SHIFT) & 3) === 2) nv = (nv & ~(3 << MS_MPP_SHIFT)) | (this.mstatus & (3 << MS_MPP_SHIFT));
     const permChanged = ((nv ^ this.mstatus) & (MS_SUM | MS_MXR)) !== 0;

@@ -114,6 +114,25 @@ describe('riscv-hart component', () => {
   });
 });
 
+describe('CSR details', () => {
+  it('a read-modify-write of mip keeps a wired SEIP out of the software bit', async () => {
+    const { cluster, hart, load, sim } = await machine();
+    cluster.irqInput('0:seip')!(true);
+    // csrrci x0, mip, 2 (clear SSIP): must not latch SEIP in software
+    load([0x34417073, 0x0000006f]);
+    sim.run(10);
+    cluster.irqInput('0:seip')!(false);
+    expect(hart.mipValue() & (1 << 9)).toBe(0);
+  });
+
+  it('without F, mstatus.FS stays zero and FP instructions are illegal', async () => {
+    const { hart } = await machine({ isa: 'rv64imac_zicsr' });
+    hart.writeCsr(0x300, 3n << 13n);
+    expect(hart.readCsr(0x300)! & (3n << 13n)).toBe(0n);
+    expect(hart.readCsr(0x301)! & (1n << 5n)).toBe(0n);
+  });
+});
+
 describe('H extension interrupt state', () => {
   it('guest external lines set hgeip; hgeie gives SGEIP and hstatus.VGEIN selects VSEIP', async () => {
     const { cluster, hart } = await machine({ geilen: 4 });
