@@ -40,6 +40,8 @@ at_el2:
 	/* TSC, TWI, TVM, TID3, TTLB */
 	ldr	x0, =(1 << 31) | (1 << 19) | (1 << 13) | (1 << 26) | (1 << 18) | (1 << 25)
 	msr	hcr_el2, x0
+	mov	x0, #(1 << 9)		/* MDCR_EL2.TDA */
+	msr	mdcr_el2, x0
 	ldr	x0, =stack1
 	msr	sp_el1, x0
 	mov	x0, #0x3c5
@@ -70,6 +72,8 @@ at_el1:
 	exc	0x62300029, 2, 18
 	tlbi	vmalle1			/* trapped by TTLB: op0 1, CRn 8, CRm 7, Rt 31 */
 	exc	0x621023ee, 2, 26
+	mrs	x1, mdscr_el1		/* trapped by MDCR_EL2.TDA: op0 2, op2 2, CRm 2, Rt 1, read */
+	exc	0x62240025, 2, 27
 	mrs	x1, sctlr_el2		/* EL2 register from EL1: UNDEFINED */
 	exc	0x02000000, 1, 19
 	msr	cpacr_el1, xzr

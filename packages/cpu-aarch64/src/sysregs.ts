@@ -31,6 +31,8 @@ interface SysRegDef {
   readonly hcrW?: number;
   /** FPCR/FPSR: subject to the FP access traps (EC 0x07). */
   readonly fp?: boolean;
+  /** Debug register class for the MDCR_EL2/MDCR_EL3 traps: TDA, TDOSA (OS lock/power) or TDRA (MDRAR). */
+  readonly mdcr?: 'tda' | 'tdosa' | 'tdra';
 }
 
 interface SysOpDef {
@@ -256,29 +258,31 @@ store('TPIDR_EL3', 3, 6, 13, 0, 2, 3, R.TPIDR_EL3);
 
 // ---------------------------------------------------------------------------- debug (what Linux and U-Boot touch)
 
-store('MDSCR_EL1', 2, 0, 0, 2, 2, 1, R.MDSCR_EL1, {}, 0xffff_ffffn);
-store('MDCCINT_EL1', 2, 0, 0, 2, 0, 1, R.MDCCINT_EL1, {}, 0xffff_ffffn);
+store('MDSCR_EL1', 2, 0, 0, 2, 2, 1, R.MDSCR_EL1, { mdcr: 'tda' }, 0xffff_ffffn);
+store('MDCCINT_EL1', 2, 0, 0, 2, 0, 1, R.MDCCINT_EL1, { mdcr: 'tda' }, 0xffff_ffffn);
 ro('MDCCSR_EL0', 2, 3, 0, 1, 0, 0, () => 0n, { check: (c) => (c.el === 0 && (c.sr[R.MDSCR_EL1]! >> 12n) & 1n ? c.syncTarget() : OK) });
-ro('MDRAR_EL1', 2, 0, 1, 0, 0, 1, () => 0n);
+ro('MDRAR_EL1', 2, 0, 1, 0, 0, 1, () => 0n, { mdcr: 'tdra' });
 reg('OSLAR_EL1', 2, 0, 1, 0, 4, {
   el: 1,
+  mdcr: 'tdosa',
   write: (c, v) => {
     c.sr[R.OSLSR_EL1] = (c.sr[R.OSLSR_EL1]! & ~2n) | ((v & 1n) << 1n);
   },
 });
-ro('OSLSR_EL1', 2, 0, 1, 1, 4, 1, (c) => c.sr[R.OSLSR_EL1]!);
-store('OSDLR_EL1', 2, 0, 1, 3, 4, 1, R.OSDLR_EL1, {}, 1n);
-store('DBGPRCR_EL1', 2, 0, 1, 4, 4, 1, R.DBGPRCR_EL1, {}, 1n);
-store('DBGBVR0_EL1', 2, 0, 0, 0, 4, 1, R.DBGBVR0_EL1);
-store('DBGBCR0_EL1', 2, 0, 0, 0, 5, 1, R.DBGBCR0_EL1, {}, 0xffff_ffffn);
-store('DBGWVR0_EL1', 2, 0, 0, 0, 6, 1, R.DBGWVR0_EL1);
-store('DBGWCR0_EL1', 2, 0, 0, 0, 7, 1, R.DBGWCR0_EL1, {}, 0xffff_ffffn);
-store('DBGBVR1_EL1', 2, 0, 0, 1, 4, 1, R.DBGBVR1_EL1);
-store('DBGBCR1_EL1', 2, 0, 0, 1, 5, 1, R.DBGBCR1_EL1, {}, 0xffff_ffffn);
-store('DBGWVR1_EL1', 2, 0, 0, 1, 6, 1, R.DBGWVR1_EL1);
-store('DBGWCR1_EL1', 2, 0, 0, 1, 7, 1, R.DBGWCR1_EL1, {}, 0xffff_ffffn);
+ro('OSLSR_EL1', 2, 0, 1, 1, 4, 1, (c) => c.sr[R.OSLSR_EL1]!, { mdcr: 'tdosa' });
+store('OSDLR_EL1', 2, 0, 1, 3, 4, 1, R.OSDLR_EL1, { mdcr: 'tdosa' }, 1n);
+store('DBGPRCR_EL1', 2, 0, 1, 4, 4, 1, R.DBGPRCR_EL1, { mdcr: 'tdosa' }, 1n);
+store('DBGBVR0_EL1', 2, 0, 0, 0, 4, 1, R.DBGBVR0_EL1, { mdcr: 'tda' });
+store('DBGBCR0_EL1', 2, 0, 0, 0, 5, 1, R.DBGBCR0_EL1, { mdcr: 'tda' }, 0xffff_ffffn);
+store('DBGWVR0_EL1', 2, 0, 0, 0, 6, 1, R.DBGWVR0_EL1, { mdcr: 'tda' });
+store('DBGWCR0_EL1', 2, 0, 0, 0, 7, 1, R.DBGWCR0_EL1, { mdcr: 'tda' }, 0xffff_ffffn);
+store('DBGBVR1_EL1', 2, 0, 0, 1, 4, 1, R.DBGBVR1_EL1, { mdcr: 'tda' });
+store('DBGBCR1_EL1', 2, 0, 0, 1, 5, 1, R.DBGBCR1_EL1, { mdcr: 'tda' }, 0xffff_ffffn);
+store('DBGWVR1_EL1', 2, 0, 0, 1, 6, 1, R.DBGWVR1_EL1, { mdcr: 'tda' });
+store('DBGWCR1_EL1', 2, 0, 0, 1, 7, 1, R.DBGWCR1_EL1, { mdcr: 'tda' }, 0xffff_ffffn);
 reg('DBGCLAIMSET_EL1', 2, 0, 7, 8, 6, {
   el: 1,
+  mdcr: 'tda',
   read: () => 0xffn,
   write: (c, v) => {
     c.sr[R.DBGCLAIM] = c.sr[R.DBGCLAIM]! | (v & 0xffn);
@@ -286,6 +290,7 @@ reg('DBGCLAIMSET_EL1', 2, 0, 7, 8, 6, {
 });
 reg('DBGCLAIMCLR_EL1', 2, 0, 7, 9, 6, {
   el: 1,
+  mdcr: 'tda',
   read: (c) => c.sr[R.DBGCLAIM]!,
   write: (c, v) => {
     c.sr[R.DBGCLAIM] = c.sr[R.DBGCLAIM]! & ~(v & 0xffn);
@@ -461,6 +466,24 @@ export function fpAccessCheck(c: A64Core): void {
   if (el <= 3 && (c.sr[R.CPTR_EL3]! >> 10n) & 1n) c.takeSync(3, EC.FP_ACCESS, iss, c.pc);
 }
 
+/**
+ * Debug register traps (D13.3.x): MDCR_EL2.TDE/TDA/TDOSA/TDRA from EL0/EL1 to EL2, then
+ * MDCR_EL3.TDA/TDOSA from below EL3 to EL3.
+ */
+function mdcrCheck(c: A64Core, cls: 'tda' | 'tdosa' | 'tdra', insn: number): void {
+  if (c.el <= 1 && c.el2Enabled()) {
+    const m = Number(c.sr[R.MDCR_EL2]! & 0xfffn);
+    const tde = (m & (1 << 8)) !== 0;
+    const bit = cls === 'tda' ? 1 << 9 : cls === 'tdosa' ? 1 << 10 : 1 << 11;
+    if (tde || (m & bit) !== 0) trapTo(c, 2, insn);
+  }
+  if (c.el <= 2) {
+    const m3 = Number(c.sr[R.MDCR_EL3]! & 0xfffn);
+    const bit3 = cls === 'tdosa' ? 1 << 10 : 1 << 9;
+    if ((m3 & bit3) !== 0) trapTo(c, 3, insn);
+  }
+}
+
 function gicTrap(c: A64Core, t: GicSysregTrap, insn: number): never {
   if (t.trap === 'el2') trapTo(c, 2, insn);
   if (t.trap === 'el3') trapTo(c, 3, insn);
@@ -523,6 +546,7 @@ export function execSystemRegister(c: A64Core, insn: number): void {
     const m = isRead ? d.hcrR : d.hcrW;
     if (m !== undefined && (hcr & m) !== 0) trapTo(c, 2, insn);
   }
+  if (d.mdcr !== undefined) mdcrCheck(c, d.mdcr, insn);
   if (d.fp === true) fpAccessCheck(c);
   if (isRead) {
     if (d.read === undefined) c.undef();
