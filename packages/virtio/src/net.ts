@@ -7,10 +7,10 @@
  * they wait in a bounded queue and are delivered when it adds some.
  */
 
+import type { Counter } from '@tessera/core';
 import type { NetLink } from '@tessera/net';
 import { Features, readConfigBytes, virtioCounterGroup, VirtioDevice, VIRTIO_F_VERSION_1, VIRTIO_ID_NET, type VirtioEnv } from './device.js';
-import { DescChain } from './queue/split.js';
-import type { Counter } from '@tessera/core';
+import { DescChain } from './queue/virtqueue.js';
 
 /** Feature bits (§5.1.3). */
 export const VIRTIO_NET_F_CSUM = 0;

@@ -13,8 +13,7 @@
  * ```
  */
 
-import { address, defineComponent, definePlugin, irq, SimError, type Component, type ComponentContext, type IrqRef, type JsonSchema } from '@tessera/core';
-import { file } from '@tessera/core';
+import { address, defineComponent, definePlugin, file, irq, SimError, type Component, type ComponentContext, type IrqRef, type JsonSchema } from '@tessera/core';
 import { netBackendSchema, openNetBackend, type NetBackendOptions } from '@tessera/net';
 import { BlockImage, VirtioBlk, type BlockMode } from './blk.js';
 import { VirtioConsole } from './console.js';

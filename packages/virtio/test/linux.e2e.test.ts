@@ -1,0 +1,163 @@
+/**
+ * Debian's Linux on riscv-virt machines with virtio-mmio devices (issue 5's acceptance):
+ *  - two machines on one switch: each configures eth0 from /init, one pings the other, and
+ *    the pcap of the link shows the ICMP echo request and reply;
+ *  - virtio-blk: Linux reads a file from an ext2 image built with `mke2fs -d`, and a write
+ *    lands only in the copy-on-write overlay (the image file is unchanged); what /init
+ *    writes to /dev/hvc0 reaches the virtio-console's port.
+ * Images come from `pnpm fetch-images`; without them the tests skip, except under CI.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { buildSimulation, loadMachine, PluginRegistry, Simulation, type ConsolePort, type Machine } from '@tessera/core';
+import { parsePcap } from '@tessera/net';
+import type { VirtioBlk, VirtioConsole, VirtioMmioApi } from '../src/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../../..');
+const images = path.join(repo, '.cache', 'images', 'riscv64');
+const netMachine = path.join(here, 'fixtures', 'riscv-virt-virtio.yaml');
+const blkMachine = path.join(here, 'fixtures', 'riscv-virt-blk.yaml');
+
+/** A fetched image, or undefined (skip) — under CI a missing image is an error. */
+function need(name: string): string | undefined {
+  const p = path.join(images, name);
+  if (fs.existsSync(p)) return p;
+  if (process.env.CI) throw new Error(`${p} is missing: run 'pnpm fetch-images' before the end-to-end tests`);
+  return undefined;
+}
+
+const firmware = need('fw_dynamic.bin');
+const kernel = need('Image');
+const busybox = need('busybox');
+const modulesRoot = need('modules');
+const ready = firmware !== undefined && kernel !== undefined && busybox !== undefined && modulesRoot !== undefined;
+
+async function initramfs(file: string, modules: string[], commands: string[], poweroff = true): Promise<string> {
+  const { buildInitramfs } = (await import(path.join(repo, 'scripts', 'initramfs', 'build.mjs'))) as {
+    buildInitramfs(o: { busybox: string; modulesRoot: string; modules: string[]; commands: string[]; poweroff?: boolean }): Uint8Array;
+  };
+  fs.writeFileSync(file, buildInitramfs({ busybox: busybox!, modulesRoot: modulesRoot!, modules, commands, poweroff }));
+  return file;
+}
+
+async function addMachine(sim: Simulation, registry: PluginRegistry, machineFile: string, name: string, initrd: string, sets: string[]): Promise<{ machine: Machine; port: ConsolePort }> {
+  const config = await loadMachine(machineFile, {
+    registry,
+    sets: [`name=${name}`, 'components.uart0.console=capture', ...sets],
+    overrides: { firmware, kernel, initrd, append: 'console=ttyS0 quiet' },
+    cwd: repo,
+  });
+  const { machine } = await buildSimulation(config, registry, { sim });
+  return { machine, port: machine.api<{ port: ConsolePort }>('uart0')!.port };
+}
+
+/**
+ * Run in slices until `done()` or the wall-clock limit; power-offs of other machines do not
+ * end it. With TESSERA_E2E_LOG=FILE, the consoles are written to FILE after every slice.
+ */
+function runUntil(sim: Simulation, done: () => boolean, wallMs: number, ports: ConsolePort[] = []): void {
+  const start = Date.now();
+  const log = process.env.TESSERA_E2E_LOG;
+  while (!done() && Date.now() - start < wallMs) {
+    const stop = sim.run(sim.scheduler.now() + 20_000_000);
+    if (stop !== undefined) {
+      if (stop.reason !== 'poweroff') throw new Error(`run stopped: ${stop.message}`);
+      sim.scheduler.clearStop();
+    }
+    if (log !== undefined) {
+      const text = ports.map((p) => `==== ${p.name} (virtual ${(sim.scheduler.now() / 1e9).toFixed(3)} s)\n${p.captured()}`).join('\n');
+      fs.writeFileSync(log, text);
+    }
+  }
+}
+
+const E2E_TIMEOUT = 40 * 60 * 1000;
+
+describe.skipIf(!ready)('Linux on riscv-virt with virtio-mmio', () => {
+  it(
+    'two machines on one switch: one pings the other, and the pcap shows the ICMP exchange',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-linux-net-'));
+      const pcap = path.join(dir, 'lan0.pcap');
+      const net = ['virtio_mmio', 'virtio_net'];
+      const up = (ip: string) => ['ip link set eth0 up', `ip addr add ${ip}/24 dev eth0`, 'echo NET-UP'];
+      const left = await initramfs(path.join(dir, 'left.cpio.gz'), net, [...up('10.0.0.1'), 'sleep 1', 'ping -c 2 -W 5 10.0.0.2', 'echo PING-DONE']);
+      // The peer stays up (no power-off): the run ends when the pinging machine powers off.
+      const right = await initramfs(path.join(dir, 'right.cpio.gz'), net, [...up('10.0.0.2'), 'echo PEER-READY'], false);
+      const registry = new PluginRegistry();
+      const sim = new Simulation();
+      const a = await addMachine(sim, registry, netMachine, 'left', left, [`components.net0.network.pcap=${pcap}`]);
+      const b = await addMachine(sim, registry, netMachine, 'right', right, []);
+      const offs: string[] = [];
+      sim.events.addSink({ kinds: ['power.off'], event: (e) => offs.push(String(e.machine)) });
+      runUntil(sim, () => offs.includes('left'), E2E_TIMEOUT - 60_000, [a.port, b.port]);
+      const outA = a.port.captured();
+      const outB = b.port.captured();
+      sim.dispose();
+      expect(outB).toContain('PEER-READY');
+      expect(outA).toContain('PING-DONE');
+      expect(outA).toMatch(/2 packets transmitted, [12] packets received/);
+      const frames = parsePcap(new Uint8Array(fs.readFileSync(pcap))).records.map((r) => r.data);
+      const icmp = frames.filter((f) => f[12] === 0x08 && f[13] === 0x00 && f[23] === 1).map((f) => f[14 + (f[14]! & 15) * 4]);
+      expect(icmp).toContain(8); // echo request
+      expect(icmp).toContain(0); // echo reply
+      let tshark = true;
+      try {
+        execFileSync('tshark', ['-v'], { stdio: 'ignore' });
+      } catch {
+        tshark = false;
+      }
+      if (tshark) {
+        const out = execFileSync('tshark', ['-r', pcap, '-Y', 'icmp', '-T', 'fields', '-e', 'icmp.type'], { encoding: 'utf8' });
+        expect(out.split('\n')).toEqual(expect.arrayContaining(['8', '0']));
+      }
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    'virtio-blk and virtio-console: Linux reads a file from an ext2 image, its write lands only in the overlay, and /dev/hvc0 reaches the second console',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-linux-blk-'));
+      const root = path.join(dir, 'root');
+      fs.mkdirSync(root);
+      fs.writeFileSync(path.join(root, 'hello.txt'), 'hello from an ext2 image\n');
+      const img = path.join(dir, 'disk.ext2');
+      execFileSync('mke2fs', ['-q', '-t', 'ext2', '-d', root, img, '4M']);
+      const hash = () => createHash('sha256').update(fs.readFileSync(img)).digest('hex');
+      const before = hash();
+      const initrd = await initramfs(path.join(dir, 'blk.cpio.gz'), ['virtio_mmio', 'virtio_blk', 'ext4'], [
+        'mkdir -p /mnt',
+        'mount -t ext2 /dev/vda /mnt && echo MOUNTED',
+        'cat /mnt/hello.txt',
+        'echo written by linux > /mnt/new.txt && sync && echo WROTE',
+        'umount /mnt && echo UNMOUNTED',
+        'echo hello over hvc0 > /dev/hvc0',
+      ]);
+      const registry = new PluginRegistry();
+      const sim = new Simulation();
+      const m = await addMachine(sim, registry, blkMachine, 'blk', initrd, [`components.disk0.image=${img}`]);
+      const offs: string[] = [];
+      sim.events.addSink({ kinds: ['power.off'], event: (e) => offs.push(String(e.machine)) });
+      runUntil(sim, () => offs.length > 0, E2E_TIMEOUT - 60_000, [m.port]);
+      const out = m.port.captured();
+      const disk = m.machine.api<VirtioMmioApi<VirtioBlk>>('disk0')!.device;
+      expect(out).toContain('MOUNTED');
+      expect(out).toContain('hello from an ext2 image');
+      expect(out).toContain('WROTE');
+      expect(out).toContain('UNMOUNTED');
+      expect(disk.image.overlay.size).toBeGreaterThan(0);
+      // The second console (virtio-console) got what /init wrote to /dev/hvc0.
+      expect(m.machine.api<VirtioMmioApi<VirtioConsole>>('hvc0')!.device.port.captured()).toContain('hello over hvc0');
+      sim.dispose();
+      expect(hash()).toBe(before);
+    },
+    E2E_TIMEOUT,
+  );
+});
