@@ -234,20 +234,44 @@ export class A64Core implements Runnable, CodeWatcher {
     return this.el2Enabled() ? this.hcr : 0;
   }
 
+  /** 32-bit view of {@link pcPage}. */
+  readonly pcPage32 = new Uint32Array(this.pcPage.buffer);
+  private readonly pcScratch = new BigUint64Array(1);
+  private readonly pcScratch32 = new Uint32Array(this.pcScratch.buffer);
+
   get pc(): bigint {
-    return this.pcPage[0]! + BigInt(this.pcLo);
+    // pcPage is 4 KiB aligned, so adding pcLo (< 4096) to its low word cannot carry.
+    this.pcScratch32[0] = this.pcPage32[0]! + this.pcLo;
+    this.pcScratch32[1] = this.pcPage32[1]!;
+    return this.pcScratch[0]!;
   }
 
   setPC(v: bigint): void {
-    v = BigInt.asUintN(64, v);
-    const page = v & ~0xfffn;
-    if (page !== this.pcPage[0]) {
-      this.pcPage[0] = page;
+    // The typed-array store wraps to 64 bits; the halves avoid Number(bigint).
+    this.pcScratch[0] = v;
+    const lo = this.pcScratch32[0]!;
+    const hi = this.pcScratch32[1]!;
+    const pageLo = (lo & ~0xfff) >>> 0;
+    if (pageLo !== this.pcPage32[0] || hi !== this.pcPage32[1]) {
+      this.pcPage32[0] = pageLo;
+      this.pcPage32[1] = hi;
       this.fetchOk = false;
     }
-    this.pcLo = Number(v & 0xfffn);
+    this.pcLo = lo & 0xfff;
     // A misaligned PC faults on the next fetch (PC alignment fault, D1.8.1).
     if ((this.pcLo & 3) !== 0) this.fetchOk = false;
+  }
+
+  /** X30 = PC + 4 (BL, BLR) without BigInt arithmetic. */
+  linkRegister(): void {
+    let lo = this.pcPage32[0]! + this.pcLo + 4;
+    let hi = this.pcPage32[1]!;
+    if (lo > 0xffffffff) {
+      lo -= 4294967296;
+      hi = (hi + 1) >>> 0;
+    }
+    this.x32[60] = lo;
+    this.x32[61] = hi;
   }
 
   /** PSTATE packed as an SPSR value (Arm ARM C5.2.18). */

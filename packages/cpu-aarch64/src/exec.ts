@@ -548,7 +548,7 @@ function branchSys(c: A64Core, insn: number): void {
   const top = insn >>> 26;
   // B / BL
   if ((top & 0x1f) === 0x05) {
-    if (top & 0x20) c.x[30] = c.pc + 4n;
+    if (top & 0x20) c.linkRegister();
     relBranch(c, ((insn << 6) >> 6) * 4);
     return;
   }
@@ -703,7 +703,7 @@ function branchReg(c: A64Core, insn: number): void {
       // BLR
       if (op4 !== 0) c.undef();
       const t = c.x[rn]!;
-      c.x[30] = c.pc + 4n;
+      c.linkRegister();
       c.branch(t);
       return;
     }
