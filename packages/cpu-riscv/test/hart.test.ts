@@ -92,6 +92,31 @@ describe('riscv-hart component', () => {
     expect(hart.mcause).toBe(11n);
   });
 
+  it('hands traps delegated to HS to a TypeScript hypervisor, which returns to VS with sret', async () => {
+    const { sim, load, hart } = await machine();
+    load([0x00000073, 0x00500513, 0x0000006f]); // ecall; addi a0, zero, 5; j .
+    hart.writeCsr(0x302, 1n << 10n); // medeleg: ecall from VS -> HS
+    hart.writeCsr(0x3b0, (1n << 54n) - 1n); // pmpaddr0: everything
+    hart.writeCsr(0x3a0, 0x1fn); // pmpcfg0: NAPOT RWX
+    hart.priv = 1;
+    hart.virt = true;
+    hart.flushTlb();
+    const causes: number[] = [];
+    hart.setTrapHandler('HS', (h, trap) => {
+      causes.push(trap.cause);
+      expect(h.virt).toBe(false);
+      expect(h.privilege).toBe('S');
+      expect(h.readCsr(0x600)! & (1n << 7n)).toBe(1n << 7n); // hstatus.SPV
+      expect(h.readCsr(0x600)! & (1n << 8n)).toBe(1n << 8n); // hstatus.SPVP
+      h.writeCsr(0x141, h.readCsr(0x141)! + 4n); // sepc
+      h.sret();
+    });
+    sim.run(100);
+    expect(causes).toEqual([10]);
+    expect(hart.virt).toBe(true);
+    expect(hart.readReg(10)).toBe(5n);
+  });
+
   it('counts exceptions per hart and cause', async () => {
     const { sim, load } = await machine();
     load([0xffffffff]); // illegal, mtvec = 0 -> access faults afterwards
