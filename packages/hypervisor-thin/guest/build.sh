@@ -1,0 +1,9 @@
+#!/bin/sh
+# Builds the partition guests with Debian's gcc-riscv64-unknown-elf. The ELFs in bin/ are
+# committed so tests run without a cross compiler.
+set -e
+cd "$(dirname "$0")"
+CC=${CC:-riscv64-unknown-elf-gcc}
+for p in hello scan; do
+  $CC -march=rv64imac_zicsr -mabi=lp64 -nostdlib -nostartfiles -static -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T link.ld -o bin/$p.elf $p.S
+done

@@ -1,0 +1,55 @@
+/**
+ * The `thin-hypervisor` component type: partition layouts in a machine file.
+ */
+
+import { address, defineComponent, file, object, ref, size, frequency, type Component } from '@tessera/core';
+import type { PartitionDeviceTreeProvider, FdtNode } from '@tessera/core';
+import { ThinHypervisor } from './hypervisor.js';
+import type { HypervisorConfig } from './layout.js';
+
+export type ThinHypervisorOptions = HypervisorConfig & { 'timebase-frequency'?: number };
+
+/** The component's API: the hypervisor itself, and each partition's device tree for `tessera dtb --partition`. */
+export interface ThinHypervisorApi extends PartitionDeviceTreeProvider {
+  readonly hypervisor: ThinHypervisor;
+}
+
+const memoryRegion = object({ guest: address('guest physical base'), host: address('host physical base (in RAM)'), size: size() }, ['guest', 'host', 'size']);
+
+const partition = object(
+  {
+    harts: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1, description: 'physical harts (indices in the cluster)' },
+    vcpus: { type: 'integer', minimum: 1, description: 'vCPUs (default: one per hart)' },
+    memory: { type: 'array', items: memoryRegion, minItems: 1, description: 'memory regions' },
+    devices: { type: 'array', items: ref('a device', 'passthrough device (its MMIO regions are mapped 1:1)'), description: 'passthrough devices' },
+    console: { type: 'string', description: 'SBI console: stdio, file:PATH, capture, none (default stdio)' },
+    boot: object({ kernel: file('ELF or raw image'), entry: address('guest physical entry point'), append: { type: 'string', description: 'kernel command line' } }),
+  },
+  ['harts', 'memory'],
+);
+
+export const thinHypervisor = defineComponent<ThinHypervisorOptions>({
+  description: 'thin hypervisor at HS-mode: partitions of harts, memory and devices with G-stage isolation and SBI for VS-mode guests',
+  schema: object(
+    {
+      harts: ref('a riscv-hart cluster'),
+      ram: ref('a RAM region', 'the RAM holding partitions and the table pool'),
+      pool: object({ base: address(), size: size() }, ['base', 'size'], 'hypervisor-owned memory for G-stage tables'),
+      gstage: { enum: ['sv39x4', 'sv48x4'], description: 'G-stage mode (default sv39x4)' },
+      'timebase-frequency': frequency('timebase-frequency written into partitions\' device trees (default 10MHz)'),
+      partitions: { type: 'object', additionalProperties: partition, minProperties: 1, description: 'partitions by name' },
+    },
+    ['harts', 'ram', 'pool', 'partitions'],
+  ),
+  create(ctx, o): Component {
+    const hyp = new ThinHypervisor(ctx, o);
+    const api: ThinHypervisorApi = {
+      hypervisor: hyp,
+      partitionDeviceTree: (name: string): FdtNode | undefined => hyp.partition(name)?.deviceTree(),
+    };
+    return {
+      api,
+      reset: () => hyp.reset(),
+    };
+  },
+});

@@ -1,0 +1,547 @@
+/**
+ * The thin hypervisor at HS-mode for RISC-V harts with the H extension 1.0.
+ *
+ * It takes the traps that target HS (and plays the M-mode firmware layer beneath itself at
+ * reset), reached through the CPU plugin's trap-handler interface, and acts only through
+ * architectural state: CSRs (hgatp, hstatus, hedeleg/hideleg, hvip, vs* CSRs, vstimecmp),
+ * the G-stage tables it writes into RAM it owns, and the guest's memory.
+ *
+ * Per partition: a G-stage table built once per boot (VMID = partition index + 1), an SBI
+ * dispatcher answering the guest's ECALLs, a console port, and one vCPU per physical hart.
+ * Accesses outside the partition fault at the G-stage (guest-page faults, H §9.5) or at the
+ * PMA/PMP check (access faults); the hypervisor records each as a `hyp.blocked` event and
+ * forwards it to the guest as the access fault missing hardware would give.
+ */
+
+import { SimError, type ComponentContext, type ConsolePort, FdtNode, type RamRegion, loadElf, isElf, writeDtb, type Counter } from '@tessera/core';
+import { CSR, type Hart, type RiscvCluster, type TrapInfo } from '@tessera/cpu-riscv';
+import { Sbi, HartState, SBI_SUCCESS, SBI_ERR_INVALID_PARAM, SBI_ERR_ALREADY_AVAILABLE, SRST_SHUTDOWN, type SbiCaller, type SbiPlatform, type RfenceKind } from '@tessera/riscv-sbi';
+import { GStageTable, TablePool, RWX } from './gstage.js';
+import { guestToHost, validateLayout, type HypervisorConfig, type PartitionConfig } from './layout.js';
+
+// Exception causes (privileged 1.12 Table 3.6, H §9.4.4 for 20..23).
+const EXC_INSN_ACCESS = 1;
+const EXC_ILLEGAL = 2;
+const EXC_LOAD_ACCESS = 5;
+const EXC_STORE_ACCESS = 7;
+const EXC_ECALL_VS = 10;
+const EXC_INSN_GUEST_PAGE = 20;
+const EXC_LOAD_GUEST_PAGE = 21;
+const EXC_VIRTUAL_INSN = 22;
+const EXC_STORE_GUEST_PAGE = 23;
+
+/** Exceptions the guest handles itself (hedeleg, H §9.4.3): everything but ECALLs, access and guest-page faults. */
+const HEDELEG = [0, 2, 3, 4, 6, 8, 12, 13, 15].reduce((m, c) => m | (1n << BigInt(c)), 0n);
+/** Exceptions M-mode hands to HS (medeleg). */
+const MEDELEG = [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 13, 15, 20, 21, 22, 23].reduce((m, c) => m | (1n << BigInt(c)), 0n);
+/** VS-level interrupts (VSSIP, VSTIP, VSEIP) go to VS-mode (hideleg). */
+const HIDELEG = (1n << 2n) | (1n << 6n) | (1n << 10n);
+const MIDELEG = (1n << 1n) | (1n << 5n) | (1n << 9n) | HIDELEG | (1n << 12n);
+const HVIP_VSSIP = 1n << 2n;
+const ENVCFG_STCE = 1n << 63n;
+const MSTATUS_MPP_S = 1n << 11n;
+const MSTATUS_MPP = 3n << 11n;
+const MSTATUS_MPV = 1n << 39n;
+const SSTATUS_SPP = 1n << 8n;
+const SSTATUS_SIE = 1n << 1n;
+const SSTATUS_SPIE = 1n << 5n;
+const HSTATUS_SPV = 1n << 7n;
+const HSTATUS_SPVP = 1n << 8n;
+
+export interface ExitCounts {
+  readonly [reason: string]: number;
+}
+
+export class Vcpu {
+  parked = true;
+  private readonly counters = new Map<string, Counter>();
+
+  constructor(
+    readonly partition: Partition,
+    /** The vCPU's hart ID as the guest sees it. */
+    readonly index: number,
+    readonly hart: Hart,
+  ) {}
+
+  get label(): string {
+    return `${this.partition.name}/${this.index}`;
+  }
+
+  counter(reason: string): Counter {
+    let c = this.counters.get(reason);
+    if (c === undefined) {
+      c = this.partition.hyp.ctx.events.counter('hyp.exits', `${this.label} ${reason}`);
+      this.counters.set(reason, c);
+    }
+    return c;
+  }
+
+  caller(): SbiCaller {
+    const hart = this.hart;
+    return { hartid: this.index, x: (n) => hart.readReg(n), setX: (n, v) => hart.writeReg(n, v) };
+  }
+}
+
+export class Partition implements SbiPlatform {
+  readonly vcpus: Vcpu[];
+  readonly sbi: Sbi;
+  readonly console: ConsolePort;
+  table: GStageTable | undefined;
+  off = false;
+  exitCode = 0;
+  entry = 0;
+  dtbAddr = 0;
+  readonly machineIds = { mvendorid: 0n, marchid: 0n, mimpid: 0n };
+  private readonly input: number[] = [];
+
+  constructor(
+    readonly hyp: ThinHypervisor,
+    readonly name: string,
+    /** VMID = index + 1 (VMID 0 stays the hypervisor's own). */
+    readonly index: number,
+    readonly cfg: PartitionConfig,
+  ) {
+    this.vcpus = cfg.harts.map((h, i) => new Vcpu(this, i, hyp.cluster.harts[h]!));
+    this.sbi = new Sbi(this, { implId: 0x54, implVersion: 1 });
+    this.console = hyp.ctx.console(cfg.console ?? 'stdio');
+    this.console.onInput((b) => this.input.push(b));
+  }
+
+  get vmid(): number {
+    return this.index + 1;
+  }
+
+  // ------------------------------------------------------------ SbiPlatform
+
+  hartIds(): readonly number[] {
+    return this.vcpus.map((v) => v.index);
+  }
+
+  /** TIME set_timer: vstimecmp (Sstc, enabled for the guest through henvcfg.STCE). */
+  setTimer(caller: SbiCaller, stime: bigint): void {
+    const v = this.vcpus[caller.hartid]!;
+    v.hart.writeCsr(CSR.vstimecmp, stime);
+  }
+
+  /** IPI: hvip.VSSIP on each target vCPU's hart (H §9.2.3). */
+  sendIpi(_caller: SbiCaller, harts: readonly number[]): void {
+    for (const h of harts) {
+      const v = this.vcpus[h];
+      if (v === undefined) continue;
+      v.hart.writeCsr(CSR.hvip, (v.hart.readCsr(CSR.hvip) ?? 0n) | HVIP_VSSIP);
+    }
+  }
+
+  clearIpi(caller: SbiCaller): void {
+    const hart = this.vcpus[caller.hartid]!.hart;
+    hart.writeCsr(CSR.hvip, (hart.readCsr(CSR.hvip) ?? 0n) & ~HVIP_VSSIP);
+  }
+
+  /**
+   * RFENCE: every target vCPU runs on its own hart with this partition's VMID, so a fence
+   * of that hart's VS-stage (or G-stage) translations is what the guest asked for. The
+   * hart model flushes its whole TLB on any hgatp write; rewriting the value in force is
+   * the fence (stronger than HFENCE.VVMA by address: allowed).
+   */
+  remoteFence(_caller: SbiCaller, _kind: RfenceKind, harts: readonly number[]): void {
+    for (const h of harts) {
+      const v = this.vcpus[h];
+      if (v === undefined) continue;
+      v.hart.writeCsr(CSR.hgatp, v.hart.readCsr(CSR.hgatp) ?? 0n);
+    }
+  }
+
+  hartStart(hartid: number, start: bigint, opaque: bigint): number {
+    const v = this.vcpus[hartid];
+    if (v === undefined) return SBI_ERR_INVALID_PARAM;
+    if (!v.parked) return SBI_ERR_ALREADY_AVAILABLE;
+    if (guestToHost(this.cfg.memory, Number(BigInt.asUintN(64, start)), 2) === undefined) return SBI_ERR_INVALID_PARAM;
+    this.hyp.enterGuest(v, Number(start), BigInt(hartid), opaque);
+    return SBI_SUCCESS;
+  }
+
+  hartStop(caller: SbiCaller): number {
+    this.hyp.park(this.vcpus[caller.hartid]!);
+    return SBI_SUCCESS;
+  }
+
+  /**
+   * SRST: a shutdown powers this partition off (the machine powers off when every partition
+   * is off, with the first partition's exit code); a reboot restarts the partition alone.
+   * Exit code: 0 for reason "no reason", 1 for "system failure".
+   */
+  systemReset(type: number, reason: number): void {
+    if (type === SRST_SHUTDOWN) {
+      this.exitCode = reason === 0 ? 0 : 1;
+      this.off = true;
+      for (const v of this.vcpus) this.hyp.park(v);
+      this.hyp.ctx.events.emit('hyp.partition.off', this.hyp.ctx.name, { partition: this.name, exitCode: this.exitCode });
+      this.hyp.partitionOff();
+    } else {
+      this.hyp.rebootPartition(this);
+    }
+  }
+
+  consoleWrite(bytes: Uint8Array): void {
+    this.console.write(bytes);
+  }
+
+  consoleRead(max: number): Uint8Array {
+    return Uint8Array.from(this.input.splice(0, max));
+  }
+
+  readMemory(_caller: SbiCaller, addr: bigint, length: number): Uint8Array | undefined {
+    const hpa = guestToHost(this.cfg.memory, Number(BigInt.asUintN(64, addr)), length);
+    if (hpa === undefined) return undefined;
+    const ram = this.hyp.ram;
+    return ram.u8.slice(hpa - ram.base, hpa - ram.base + length);
+  }
+
+  writeMemory(_caller: SbiCaller, addr: bigint, data: Uint8Array): boolean {
+    const hpa = guestToHost(this.cfg.memory, Number(BigInt.asUintN(64, addr)), data.length);
+    if (hpa === undefined) return false;
+    const ram = this.hyp.ram;
+    ram.u8.set(data, hpa - ram.base);
+    ram.noteWrite(hpa - ram.base, data.length);
+    return true;
+  }
+
+  // ------------------------------------------------------------ device tree
+
+  /** The device tree this partition's guest sees (its vCPUs, memory, /chosen). */
+  deviceTree(): FdtNode {
+    const root = new FdtNode('');
+    root.cells('#address-cells', 2).cells('#size-cells', 2);
+    root.str('compatible', 'tessera,partition').str('model', `tessera partition ${this.name}`);
+    const cpus = root.child('cpus');
+    cpus.cells('#address-cells', 1).cells('#size-cells', 0).cells('timebase-frequency', this.hyp.timebaseFrequency);
+    for (const v of this.vcpus) {
+      const cpu = cpus.child(`cpu@${v.index}`);
+      cpu.str('device_type', 'cpu').cells('reg', v.index).str('status', 'okay').str('compatible', 'riscv');
+      cpu.str('riscv,isa', 'rv64imafdc_zicsr_zifencei_zicntr_sstc').str('mmu-type', 'riscv,sv48');
+      cpu.str('riscv,isa-base', 'rv64i').strs('riscv,isa-extensions', 'i', 'm', 'a', 'f', 'd', 'c', 'zicsr', 'zifencei', 'zicntr', 'sstc');
+      const intc = cpu.child('interrupt-controller');
+      intc.cells('#interrupt-cells', 1).flag('interrupt-controller').str('compatible', 'riscv,cpu-intc');
+      intc.phandle();
+    }
+    for (const r of this.cfg.memory) {
+      root.child(`memory@${r.guest.toString(16)}`).str('device_type', 'memory').reg([r.guest, r.size]);
+    }
+    const machineTree = this.hyp.ctx.machine.deviceTree();
+    for (const d of this.cfg.devices ?? []) {
+      for (const reg of this.hyp.deviceRegions(d) ?? []) {
+        let found: FdtNode | undefined;
+        machineTree.walk((n) => {
+          if (found === undefined && n.name.endsWith(`@${reg.base.toString(16)}`)) found = n;
+        });
+        if (found === undefined) continue;
+        // Interrupt wiring goes through a virtual PLIC, which is not implemented yet:
+        // passthrough nodes carry their registers only.
+        const copy = root.child(found.name);
+        for (const [k, val] of found.props) {
+          if (k === 'interrupts' || k === 'interrupt-parent' || k === 'interrupts-extended' || k === 'phandle') continue;
+          copy.set(k, val);
+        }
+      }
+    }
+    const chosen = root.child('chosen');
+    if (this.cfg.boot?.append !== undefined) chosen.str('bootargs', this.cfg.boot.append);
+    return root;
+  }
+}
+
+/** The `thin-hypervisor` component's state. */
+export class ThinHypervisor {
+  readonly partitions: Partition[];
+  readonly cluster: RiscvCluster;
+  readonly ram: RamRegion;
+  readonly timebaseFrequency: number;
+  private readonly byHart = new Map<Hart, Vcpu>();
+  private readonly blocked: Counter;
+
+  constructor(
+    readonly ctx: ComponentContext,
+    readonly cfg: HypervisorConfig & { 'timebase-frequency'?: number },
+  ) {
+    this.cluster = ctx.ref<RiscvCluster>(cfg.harts);
+    if (!Array.isArray(this.cluster?.harts)) throw new SimError(`'harts: ${cfg.harts}' is not a riscv-hart cluster`);
+    const ram = ctx.ref<RamRegion>(cfg.ram);
+    if (ram === undefined || typeof ram.base !== 'number' || !(ram.u8 instanceof Uint8Array)) throw new SimError(`'ram: ${cfg.ram}' is not a RAM region`);
+    this.ram = ram;
+    this.timebaseFrequency = cfg['timebase-frequency'] ?? 10_000_000;
+    validateLayout(cfg, {
+      hartCount: this.cluster.harts.length,
+      ram: { base: ram.base, size: ram.size },
+      gpaBits: (cfg.gstage ?? 'sv39x4') === 'sv39x4' ? 41 : 50,
+      deviceRegions: (d) => this.deviceRegions(d),
+    });
+    this.partitions = Object.entries(cfg.partitions).map(([name, p], i) => new Partition(this, name, i, p));
+    for (const p of this.partitions) for (const v of p.vcpus) this.byHart.set(v.hart, v);
+    this.blocked = ctx.events.counter('hyp.blocked', 'total');
+    // Harts not given to any partition stay powered down: nothing runs there.
+    for (const h of this.cluster.harts) {
+      h.setTrapHandler('HS', (hart: Hart, trap: TrapInfo) => this.onTrap(hart, trap));
+    }
+  }
+
+  /** MMIO regions the machine has for component `name` (its own name or `name.*`). */
+  deviceRegions(name: string): Array<{ base: number; size: number }> | undefined {
+    const regs = this.ctx.system.map.filter((r) => r.kind === 'mmio' && (r.name === name || r.name.startsWith(name + '.')));
+    return regs.length === 0 ? undefined : regs.map((r) => ({ base: r.base, size: r.size }));
+  }
+
+  partition(name: string): Partition | undefined {
+    return this.partitions.find((p) => p.name === name);
+  }
+
+  /** Power-on: tables, images, DTBs, then the boot vCPU of every partition enters VS-mode. */
+  reset(): void {
+    const pool = new TablePool(this.ram, this.cfg.pool.base, this.cfg.pool.size);
+    for (const h of this.cluster.harts) {
+      this.firmwareSetup(h);
+      h.stopped = true;
+      h.wfi = true;
+    }
+    for (const p of this.partitions) {
+      p.off = false;
+      p.exitCode = 0;
+      const t = new GStageTable(this.cfg.gstage ?? 'sv39x4', pool);
+      for (const r of p.cfg.memory) t.map(r.guest, r.host, r.size, RWX);
+      for (const d of p.cfg.devices ?? []) {
+        for (const reg of this.deviceRegions(d) ?? []) {
+          const base = Math.floor(reg.base / 4096) * 4096;
+          const size = Math.ceil((reg.base + reg.size) / 4096) * 4096 - base;
+          t.map(base, base, size, { read: true, write: true, execute: false });
+        }
+      }
+      p.table = t;
+      this.loadPartition(p);
+      this.startPartition(p);
+    }
+  }
+
+  private loadPartition(p: Partition): void {
+    const ram = this.ram;
+    for (const r of p.cfg.memory) {
+      ram.u8.fill(0, r.host - ram.base, r.host - ram.base + r.size);
+      ram.noteWrite(r.host - ram.base, r.size);
+    }
+    const writer = {
+      name: `partition '${p.name}'`,
+      isRam: (addr: number, length: number) => guestToHost(p.cfg.memory, addr, length) !== undefined,
+      writeBytes: (addr: number, src: Uint8Array, length = src.length) => {
+        const hpa = guestToHost(p.cfg.memory, addr, length);
+        if (hpa === undefined) return false;
+        ram.u8.set(src.subarray(0, length), hpa - ram.base);
+        ram.noteWrite(hpa - ram.base, length);
+        return true;
+      },
+    };
+    const first = p.cfg.memory[0]!;
+    p.entry = p.cfg.boot?.entry ?? first.guest;
+    const kernel = p.cfg.boot?.kernel;
+    if (kernel !== undefined) {
+      const bytes = this.ctx.readFile(kernel, `partition '${p.name}' kernel`);
+      if (isElf(bytes)) {
+        const loaded = loadElf(writer, bytes);
+        p.entry = p.cfg.boot?.entry ?? loaded.entry;
+      } else if (!writer.writeBytes(p.entry, bytes)) {
+        throw new SimError(`partition '${p.name}': kernel of ${bytes.length} bytes does not fit at guest 0x${p.entry.toString(16)}`);
+      }
+    }
+    // The DTB goes to the top of the first region, 4 KiB aligned (as QEMU places it at the top of RAM).
+    const dtb = writeDtb(p.deviceTree());
+    p.dtbAddr = first.guest + first.size - Math.ceil(dtb.length / 4096) * 4096;
+    writer.writeBytes(p.dtbAddr, dtb);
+  }
+
+  private startPartition(p: Partition): void {
+    for (const v of p.vcpus) p.sbi.setState(v.index, HartState.Stopped);
+    const boot = p.vcpus[0]!;
+    p.sbi.setState(boot.index, HartState.Started);
+    this.enterGuest(boot, p.entry, 0n, BigInt(p.dtbAddr));
+  }
+
+  rebootPartition(p: Partition): void {
+    for (const v of p.vcpus) this.park(v);
+    this.ctx.events.emit('hyp.partition.reboot', this.ctx.name, { partition: p.name });
+    this.loadPartition(p);
+    this.startPartition(p);
+  }
+
+  /**
+   * What M-mode firmware does before handing a hart to HS (as OpenSBI does): a PMP entry
+   * opening all memory to S/U (privileged §3.7: with PMP implemented, S/U accesses that
+   * match no entry fail), delegation of guest-related exceptions and interrupts to HS,
+   * Sstc and the counters for lower modes.
+   */
+  private firmwareSetup(h: Hart): void {
+    h.writeCsr(CSR.pmpaddr0, (1n << 54n) - 1n);
+    h.writeCsr(CSR.pmpcfg0, 0x1fn); // NAPOT, RWX
+    h.writeCsr(CSR.medeleg, MEDELEG);
+    h.writeCsr(CSR.mideleg, MIDELEG);
+    h.writeCsr(CSR.menvcfg, ENVCFG_STCE);
+    h.writeCsr(CSR.mcounteren, 7n);
+  }
+
+  /** HS-mode state for a partition's vCPU (H §9.2): delegation, Sstc, counters, G-stage. */
+  private hsSetup(v: Vcpu): void {
+    const h = v.hart;
+    h.writeCsr(CSR.hedeleg, HEDELEG);
+    h.writeCsr(CSR.hideleg, HIDELEG);
+    h.writeCsr(CSR.henvcfg, ENVCFG_STCE);
+    h.writeCsr(CSR.hcounteren, 7n);
+    h.writeCsr(CSR.hvip, 0n);
+    h.writeCsr(CSR.hgatp, v.partition.table!.hgatp(v.partition.vmid));
+    h.writeCsr(CSR.htimedelta, 0n);
+    // A fresh VS context: Bare vsatp, no VS interrupts enabled, timer disarmed.
+    h.writeCsr(CSR.vsatp, 0n);
+    h.writeCsr(CSR.vsstatus, 0n);
+    h.writeCsr(CSR.vsie, 0n);
+    h.writeCsr(CSR.vstvec, 0n);
+    h.writeCsr(CSR.vstimecmp, (1n << 64n) - 1n);
+  }
+
+  /** Start vCPU `v` in VS-mode at guest address `entry` with a0, a1 (SBI HSM hart_start semantics). */
+  enterGuest(v: Vcpu, entry: number, a0: bigint, a1: bigint): void {
+    const h = v.hart;
+    this.hsSetup(v);
+    for (let i = 1; i < 32; i++) h.writeReg(i, 0n);
+    h.writeReg(10, a0);
+    h.writeReg(11, a1);
+    if (h.privilege === 'M') {
+      // From M: MPP = S with MPV = 1 makes MRET land in VS-mode (H §9.6.4).
+      const ms = h.readCsr(CSR.mstatus) ?? 0n;
+      h.writeCsr(CSR.mstatus, (ms & ~MSTATUS_MPP) | MSTATUS_MPP_S | MSTATUS_MPV);
+      h.writeCsr(CSR.mepc, BigInt(entry));
+      h.mret();
+    } else {
+      // From HS: SPP = S with hstatus.SPV = 1 makes SRET land in VS-mode.
+      h.writeCsr(CSR.sstatus, (h.readCsr(CSR.sstatus) ?? 0n) | SSTATUS_SPP);
+      h.writeCsr(CSR.hstatus, (h.readCsr(CSR.hstatus) ?? 0n) | HSTATUS_SPV | HSTATUS_SPVP);
+      h.writeCsr(CSR.sepc, BigInt(entry));
+      h.sret();
+    }
+    v.parked = false;
+    h.stopped = false;
+    h.wfi = false;
+    v.partition.sbi.setState(v.index, HartState.Started);
+  }
+
+  /** Take a vCPU's hart out of service (HSM stop, partition off): it runs nothing until started. */
+  park(v: Vcpu): void {
+    v.parked = true;
+    v.hart.stopped = true;
+    // End the hart's current quantum (the run loop returns on WFI).
+    v.hart.wfi = true;
+    v.hart.writeCsr(CSR.vstimecmp, (1n << 64n) - 1n);
+    v.partition.sbi.setState(v.index, HartState.Stopped);
+  }
+
+  partitionOff(): void {
+    if (this.partitions.every((p) => p.off)) {
+      this.ctx.machine.powerOff(this.partitions[0]!.exitCode, this.ctx.name);
+    }
+  }
+
+  // ------------------------------------------------------------ traps
+
+  private exit(v: Vcpu, reason: string, pc: bigint, extra?: Record<string, unknown>): void {
+    v.counter(reason).value++;
+    const ev = this.ctx.events;
+    if (ev.active && ev.wants('hyp.exit')) {
+      ev.emit('hyp.exit', this.ctx.name, { partition: v.partition.name, vcpu: v.index, reason, pc: '0x' + pc.toString(16), ...extra });
+    }
+  }
+
+  private onTrap(hart: Hart, trap: TrapInfo): void {
+    const v = this.byHart.get(hart);
+    const sepc = hart.readCsr(CSR.sepc) ?? 0n;
+    if (v === undefined || v.parked) {
+      // A hart outside every partition (or parked) has nothing to return to.
+      hart.stopped = true;
+      hart.wfi = true;
+      return;
+    }
+    if (trap.interrupt) {
+      // The hypervisor enables no HS interrupts; one arriving anyway is returned from.
+      this.exit(v, `interrupt-${trap.cause}`, sepc);
+      hart.sret();
+      return;
+    }
+    switch (trap.cause) {
+      case EXC_ECALL_VS: {
+        this.exit(v, 'sbi', sepc, { eid: '0x' + hart.readReg(17).toString(16) });
+        hart.writeCsr(CSR.sepc, sepc + 4n);
+        v.partition.sbi.handle(v.caller());
+        if (!v.parked) hart.sret();
+        return;
+      }
+      case EXC_INSN_GUEST_PAGE:
+      case EXC_LOAD_GUEST_PAGE:
+      case EXC_STORE_GUEST_PAGE:
+      case EXC_INSN_ACCESS:
+      case EXC_LOAD_ACCESS:
+      case EXC_STORE_ACCESS:
+        this.blockedAccess(v, trap, sepc);
+        return;
+      case EXC_VIRTUAL_INSN:
+        // Nothing is emulated yet: the guest gets the illegal-instruction exception.
+        this.exit(v, 'virtual-instruction', sepc);
+        this.inject(v, EXC_ILLEGAL, trap.tval, sepc);
+        return;
+      default:
+        this.exit(v, `exception-${trap.cause}`, sepc);
+        this.inject(v, trap.cause, trap.tval, sepc);
+    }
+  }
+
+  /**
+   * An access outside the partition: record it and forward the access fault the guest
+   * would get from missing hardware. For guest-page faults the guest physical address is
+   * htval << 2 | the low bits of stval (H §9.4.4); stval is the guest virtual address.
+   */
+  private blockedAccess(v: Vcpu, trap: TrapInfo, sepc: bigint): void {
+    const hart = v.hart;
+    const kind = trap.cause === EXC_INSN_GUEST_PAGE || trap.cause === EXC_INSN_ACCESS ? 'fetch' : trap.cause === EXC_LOAD_GUEST_PAGE || trap.cause === EXC_LOAD_ACCESS ? 'load' : 'store';
+    const guestFault = trap.cause >= 20;
+    const gpa = guestFault ? ((hart.readCsr(CSR.htval) ?? 0n) << 2n) | (trap.tval & 3n) : trap.tval;
+    this.exit(v, `blocked-${kind}`, sepc);
+    this.blocked.value++;
+    const ev = this.ctx.events;
+    if (ev.active && ev.wants('hyp.blocked')) {
+      ev.emit('hyp.blocked', this.ctx.name, { partition: v.partition.name, vcpu: v.index, access: kind, address: '0x' + gpa.toString(16), va: '0x' + trap.tval.toString(16), pc: '0x' + sepc.toString(16) });
+    }
+    const cause = kind === 'fetch' ? EXC_INSN_ACCESS : kind === 'load' ? EXC_LOAD_ACCESS : EXC_STORE_ACCESS;
+    this.inject(v, cause, trap.tval, sepc);
+  }
+
+  /**
+   * Deliver exception `cause` to the guest as the hart would have (H §9.6.4 / privileged
+   * §4.1.1 applied to the VS CSRs): vsepc, vscause, vstval, vsstatus.SPP/SPIE/SIE, then
+   * continue in VS-mode at vstvec's base.
+   */
+  private inject(v: Vcpu, cause: number, tval: bigint, sepc: bigint): void {
+    const h = v.hart;
+    const fromVS = ((h.readCsr(CSR.hstatus) ?? 0n) & HSTATUS_SPVP) !== 0n;
+    let vs = h.readCsr(CSR.vsstatus) ?? 0n;
+    vs = (vs & ~SSTATUS_SPP) | (fromVS ? SSTATUS_SPP : 0n);
+    vs = (vs & ~SSTATUS_SPIE) | ((vs & SSTATUS_SIE) !== 0n ? SSTATUS_SPIE : 0n);
+    vs &= ~SSTATUS_SIE;
+    h.writeCsr(CSR.vsstatus, vs);
+    h.writeCsr(CSR.vsepc, sepc);
+    h.writeCsr(CSR.vscause, BigInt(cause));
+    h.writeCsr(CSR.vstval, tval);
+    h.writeCsr(CSR.sepc, (h.readCsr(CSR.vstvec) ?? 0n) & ~3n);
+    h.writeCsr(CSR.sstatus, (h.readCsr(CSR.sstatus) ?? 0n) | SSTATUS_SPP);
+    h.writeCsr(CSR.hstatus, (h.readCsr(CSR.hstatus) ?? 0n) | HSTATUS_SPV | HSTATUS_SPVP);
+    h.sret();
+  }
+
+  /** Exits counted so far, by `<partition>/<vcpu> <reason>`. */
+  exitCounts(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const { key, value } of this.ctx.events.snapshot().get('hyp.exits') ?? []) out.set(key, value);
+    return out;
+  }
+}

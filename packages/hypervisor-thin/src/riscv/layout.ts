@@ -1,0 +1,155 @@
+/**
+ * Partition layouts: what a machine file's `thin-hypervisor` component says, and the checks
+ * that reject a layout which could not be isolated (overlaps, shared harts or devices,
+ * memory outside RAM, the table pool inside a partition).
+ *
+ * The vocabulary follows what Bao's VM configs, Jailhouse cells and Xen dom0less say: a
+ * partition owns physical harts, memory regions (guest physical base, host physical base,
+ * size), passthrough devices taken from the machine and a console; it boots an image at an
+ * entry point in VS-mode.
+ */
+
+import { SimError } from '@tessera/core';
+
+export interface MemoryRegionConfig {
+  /** Guest physical base. */
+  readonly guest: number;
+  /** Host physical base (inside the machine's RAM). */
+  readonly host: number;
+  readonly size: number;
+}
+
+export interface PartitionBootConfig {
+  /** An ELF loaded by guest physical address, or a raw image loaded at `entry`. */
+  readonly kernel?: string;
+  /** Guest physical entry point (default: the ELF entry, else the first memory region). */
+  readonly entry?: number;
+  /** Kernel command line (/chosen bootargs). */
+  readonly append?: string;
+}
+
+export interface PartitionConfig {
+  /** Physical hart indices (in the cluster) this partition runs on. */
+  readonly harts: readonly number[];
+  /** vCPUs (default: one per hart). */
+  readonly vcpus?: number;
+  readonly memory: readonly MemoryRegionConfig[];
+  /** Passthrough devices: component names of the machine. */
+  readonly devices?: readonly string[];
+  /** Console spec for the partition's SBI console (`stdio`, `file:PATH`, `capture`, `none`). */
+  readonly console?: string;
+  readonly boot?: PartitionBootConfig;
+}
+
+export interface PoolConfig {
+  readonly base: number;
+  readonly size: number;
+}
+
+export interface HypervisorConfig {
+  /** The `riscv-hart` cluster. */
+  readonly harts: string;
+  /** The RAM component that holds partitions' memory and the table pool. */
+  readonly ram: string;
+  /** Hypervisor-owned memory for G-stage tables. */
+  readonly pool: PoolConfig;
+  /** `sv39x4` (default) or `sv48x4`. */
+  readonly gstage?: 'sv39x4' | 'sv48x4';
+  readonly partitions: Readonly<Record<string, PartitionConfig>>;
+}
+
+/** What the checks need to know about the machine. */
+export interface MachineFacts {
+  readonly hartCount: number;
+  readonly ram: { readonly base: number; readonly size: number };
+  /** MMIO regions of a device component, undefined if the machine has no such component. */
+  deviceRegions(name: string): ReadonlyArray<{ base: number; size: number }> | undefined;
+  /** Guest physical address bits of the G-stage mode. */
+  readonly gpaBits: number;
+}
+
+const PAGE = 4096;
+
+function hex(n: number): string {
+  return '0x' + n.toString(16);
+}
+
+function range(base: number, size: number): string {
+  return `[${hex(base)}, ${hex(base + size)})`;
+}
+
+function overlaps(a: number, as: number, b: number, bs: number): boolean {
+  return a < b + bs && b < a + as;
+}
+
+/**
+ * Check a layout against the machine. Throws a SimError naming the partitions, harts,
+ * devices or ranges involved in the first problem found.
+ */
+export function validateLayout(cfg: HypervisorConfig, m: MachineFacts): void {
+  const names = Object.keys(cfg.partitions);
+  if (names.length === 0) throw new SimError('no partitions: give at least one under `partitions:`');
+  const { pool } = cfg;
+  const { ram } = m;
+  if (pool.base % PAGE !== 0 || pool.size % PAGE !== 0) throw new SimError(`pool ${range(pool.base, pool.size)} is not 4 KiB aligned`);
+  if (pool.base < ram.base || pool.base + pool.size > ram.base + ram.size) {
+    throw new SimError(`pool ${range(pool.base, pool.size)} is outside RAM ${range(ram.base, ram.size)}`);
+  }
+  if (pool.size < 16 * 1024 * names.length + PAGE) {
+    throw new SimError(`pool of ${pool.size} bytes is too small: each partition needs at least a 16 KiB G-stage root table`);
+  }
+  const hartOwner = new Map<number, string>();
+  const deviceOwner = new Map<string, string>();
+  const hostRanges: Array<{ owner: string; base: number; size: number }> = [{ owner: 'the hypervisor pool', base: pool.base, size: pool.size }];
+  for (const name of names) {
+    const p = cfg.partitions[name]!;
+    const where = `partition '${name}'`;
+    if (p.harts.length === 0) throw new SimError(`${where} has no harts`);
+    for (const h of p.harts) {
+      if (!Number.isInteger(h) || h < 0 || h >= m.hartCount) throw new SimError(`${where}: hart ${h} does not exist (the cluster has ${m.hartCount})`);
+      const other = hartOwner.get(h);
+      if (other !== undefined) throw new SimError(`hart ${h} is in two partitions: '${other}' and '${name}'`);
+      hartOwner.set(h, name);
+    }
+    const vcpus = p.vcpus ?? p.harts.length;
+    if (vcpus !== p.harts.length) {
+      throw new SimError(`${where}: ${vcpus} vCPUs on ${p.harts.length} hart(s) — time-sliced vCPUs are not implemented yet; give one vCPU per hart`);
+    }
+    if (p.memory.length === 0) throw new SimError(`${where} has no memory`);
+    const guestRanges: Array<{ base: number; size: number; what: string }> = [];
+    for (const r of p.memory) {
+      const what = `${where} memory guest ${range(r.guest, r.size)} -> host ${range(r.host, r.size)}`;
+      if (r.size === 0 || r.guest % PAGE !== 0 || r.host % PAGE !== 0 || r.size % PAGE !== 0) throw new SimError(`${what} is not 4 KiB aligned (or empty)`);
+      if (r.host < ram.base || r.host + r.size > ram.base + ram.size) throw new SimError(`${what} is outside RAM ${range(ram.base, ram.size)}`);
+      if (r.guest + r.size > 2 ** m.gpaBits) throw new SimError(`${what} is beyond the ${m.gpaBits}-bit guest physical space`);
+      for (const o of hostRanges) {
+        if (overlaps(r.host, r.size, o.base, o.size)) throw new SimError(`${what} overlaps ${o.owner} at host ${range(o.base, o.size)}`);
+      }
+      for (const g of guestRanges) {
+        if (overlaps(r.guest, r.size, g.base, g.size)) throw new SimError(`${what} overlaps ${g.what} in guest physical space`);
+      }
+      hostRanges.push({ owner: `partition '${name}' memory`, base: r.host, size: r.size });
+      guestRanges.push({ base: r.guest, size: r.size, what: `its region at guest ${range(r.guest, r.size)}` });
+    }
+    for (const d of p.devices ?? []) {
+      const regions = m.deviceRegions(d);
+      if (regions === undefined) throw new SimError(`${where}: device '${d}' is not a component of this machine`);
+      const other = deviceOwner.get(d);
+      if (other !== undefined) throw new SimError(`device '${d}' is in two partitions: '${other}' and '${name}'`);
+      deviceOwner.set(d, name);
+      for (const reg of regions) {
+        for (const g of guestRanges) {
+          if (overlaps(reg.base, reg.size, g.base, g.size)) throw new SimError(`${where}: device '${d}' at ${range(reg.base, reg.size)} overlaps ${g.what}`);
+        }
+      }
+    }
+  }
+}
+
+/** Translate a guest physical range of a partition to host physical; undefined if not wholly inside one region. */
+export function guestToHost(memory: readonly MemoryRegionConfig[], gpa: number, length: number): number | undefined {
+  for (const r of memory) {
+    if (gpa >= r.guest && gpa + length <= r.guest + r.size) return r.host + (gpa - r.guest);
+  }
+  return undefined;
+}
