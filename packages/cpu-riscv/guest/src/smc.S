@@ -25,12 +25,31 @@ RVTEST_BEGIN
   li TESTNUM, 3
   li t0, 3
   bne a0, t0, fail
+  # A 32-bit instruction that straddles a page boundary
+  li TESTNUM, 4
+  li a0, 40
+  call straddle
+  li t0, 41
+  bne a0, t0, fail
   j pass
   .align 2
 patch_me:
   .option push
   .option norvc
   addi a0, zero, 1
+  ret
+  .option pop
+  .align 12
+  .skip 4094 - 4
+straddle_pad:
+  .option push
+  .option norvc
+  nop
+straddle:
+  .option pop
+  .option push
+  .option norvc
+  addi a0, a0, 1                        # bytes 4094..4097 of the page pair
   ret
   .option pop
 RVTEST_END
