@@ -119,7 +119,6 @@ export const riscvHart = defineComponent<RiscvHartOptions>({
       if (adUpdate === 'fault') exts.push('svade');
       return 'rv64' + isa.letters.replace('h', '') + exts.map((e) => '_' + e).join('') + (isa.letters.includes('h') ? '_h' : '');
     };
-    let cpusNode: FdtNode | undefined;
     const api: RiscvCluster = {
       harts,
       irqInput(line: number | string): IrqInput | undefined {
@@ -153,7 +152,6 @@ export const riscvHart = defineComponent<RiscvHartOptions>({
       },
       deviceTree(dt: DeviceTreeContext) {
         const cpus = dt.root.child('cpus');
-        cpusNode = cpus;
         cpus.cells('#address-cells', 1).cells('#size-cells', 0).cells('timebase-frequency', o['timebase-frequency'] ?? 10_000_000);
         const exts = ['i', ...isa.letters.replace('i', '').split('').filter((c) => c !== 'h'), ...(isa.letters.includes('h') ? ['h'] : []), ...isa.multi];
         if (adUpdate === 'fault') exts.push('svade');
@@ -170,7 +168,6 @@ export const riscvHart = defineComponent<RiscvHartOptions>({
           c.phandle();
         }
         dt.register(cpus);
-        void cpusNode;
       },
     };
   },

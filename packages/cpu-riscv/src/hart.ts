@@ -1944,14 +1944,10 @@ export class Hart {
   }
 
   private csrRead(num: number, direct: boolean, bits = 0): bigint {
-    if (!direct) void bits;
     const v = this.virt && !direct;
     if (num >= CSR.pmpaddr0 && num < CSR.pmpaddr0 + 64) {
-      const i = num - CSR.pmpaddr0;
-      const a = (this.pmpcfg[i]! >>> 3) & 3;
-      // Granularity 4 bytes: reads return the stored value.
-      void a;
-      return this.pmpaddr[i]!;
+      // Granularity 4 bytes (G = 0): reads return the stored value in every mode.
+      return this.pmpaddr[num - CSR.pmpaddr0]!;
     }
     if (num >= CSR.pmpcfg0 && num < CSR.pmpcfg0 + 16) {
       const base = (num - CSR.pmpcfg0) * 4;
