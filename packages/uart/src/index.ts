@@ -56,7 +56,6 @@ const ns16550a = defineComponent<Ns16550aComponentOptions>({
         if (o.irq !== undefined) dt.interrupts(n, o.irq);
         dt.register(n);
       },
-      dispose: () => port.close(),
     };
   },
 });
@@ -105,7 +104,6 @@ const pl011 = defineComponent<Pl011ComponentOptions>({
         if (o.irq !== undefined) dt.interrupts(n, o.irq);
         dt.register(n);
       },
-      dispose: () => port.close(),
     };
   },
 });
