@@ -4,6 +4,6 @@
 set -e
 cd "$(dirname "$0")"
 CC=${CC:-riscv64-unknown-elf-gcc}
-for p in hello scan; do
+for p in hello scan smp; do
   $CC -march=rv64imac_zicsr -mabi=lp64 -nostdlib -nostartfiles -static -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T link.ld -o bin/$p.elf $p.S
 done
