@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Simulation, type MmioAccess } from '@tessera/core';
 import { SifiveTest } from './sifive-test.js';
-import { resetVector, FW_DYNAMIC_INFO_MAGIC } from './boot.js';
+import { resetVector, planBoot, FW_DYNAMIC_INFO_MAGIC } from './boot.js';
+import { AddressSpace } from '@tessera/core';
 
 const a: MmioAccess = { master: 't', masterId: 0, fault() {} };
 
@@ -61,5 +62,35 @@ describe('boot ROM', () => {
     expect(dv.getBigUint64(56, true)).toBe(0x80200000n);
     expect(dv.getBigUint64(64, true)).toBe(1n);
     expect(dv.getBigUint64(80, true)).toBe(0xffffffffffffffffn);
+  });
+});
+
+describe('boot placement (QEMU virt rules)', () => {
+  const space = new AddressSpace('sys');
+  const ram = space.addRam('ram', 0x80000000, 512 * 1024 * 1024);
+  const files: Record<string, Uint8Array> = {
+    '/fw_dynamic.bin': new Uint8Array(0x1000).fill(0x13),
+    '/u-boot.bin': new Uint8Array(0x2000).fill(0x17),
+    '/initrd': new Uint8Array(0x3000).fill(0x55),
+  };
+  const read = (p: string) => files[p]!;
+
+  it('firmware at the RAM base, kernel at +2 MiB, initrd at kernel + 128 MiB, DTB 2 MiB-aligned at the top', () => {
+    const plan = planBoot({ boot: { firmware: '/fw_dynamic.bin', kernel: '/u-boot.bin', initrd: '/initrd' }, ram, read });
+    expect(plan.firmwareKind).toBe('dynamic');
+    expect(plan.entry).toBe(0x80000000);
+    expect(plan.nextAddr).toBe(0x80200000);
+    expect(plan.initrd).toEqual({ start: 0x88200000, end: 0x88203000 });
+    expect(plan.dtbAddr).toBe(0x9fe00000);
+    plan.load(space, new Uint8Array([0xd0, 0x0d, 0xfe, 0xed]));
+    expect(space.read(0x80000000, 4)).toBe(0x13131313);
+    expect(space.read(0x80200000, 4)).toBe(0x17171717);
+    expect(space.read(0x88200000, 4)).toBe(0x55555555);
+    expect(space.read(0x9fe00000, 4)).toBe(0xedfe0dd0);
+  });
+
+  it('without firmware the kernel is entered directly at the RAM base; fw_jump is not dynamic', () => {
+    expect(planBoot({ boot: { kernel: '/u-boot.bin' }, ram, read }).entry).toBe(0x80000000);
+    expect(planBoot({ boot: { firmware: '/fw_dynamic.bin' }, ram, read, firmwareKind: 'jump' }).firmwareKind).toBe('jump');
   });
 });
