@@ -8,7 +8,7 @@ mkdir -p bin
 for s in src/*.S; do
   n=$(basename "$s" .S)
   [ "$n" = crt ] && continue
-  $CC -march=rv64gc -Wa,-march=rv64gch -mabi=lp64d -nostdlib -nostartfiles -static -Isrc -T src/link.ld -o "bin/$n.elf" "$s"
+  $CC -march=rv64gc -Wa,-march=rv64gch_zba_zbb_zbs -mabi=lp64d -nostdlib -nostartfiles -static -Isrc -T src/link.ld -o "bin/$n.elf" "$s"
 done
 for c in src/*.c; do
   [ -e "$c" ] || continue

@@ -22,7 +22,7 @@ export interface RiscvHartOptions {
 }
 
 const SINGLE = 'imafdch';
-const MULTI = ['zicsr', 'zifencei', 'zicntr', 'zihintpause', 'sstc', 'h'];
+const MULTI = ['zicsr', 'zifencei', 'zicntr', 'zihintpause', 'zba', 'zbb', 'zbs', 'sstc', 'h'];
 
 export interface ParsedIsa {
   letters: string;
@@ -109,6 +109,9 @@ export const riscvHart = defineComponent<RiscvHartOptions>({
         misaligned: o.misaligned ?? 'emulate',
         adUpdate,
         misa,
+        zba: isa.multi.includes('zba'),
+        zbb: isa.multi.includes('zbb'),
+        zbs: isa.multi.includes('zbs'),
       };
       const h = new Hart(cfg, ctx.system, ctx.scheduler, ctx.events, code);
       harts.push(h);

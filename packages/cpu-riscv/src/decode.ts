@@ -8,6 +8,7 @@
  */
 
 import { Op } from './hart.js';
+import { zbKind } from './zb.js';
 
 // Packed field layout: rd [0,6) (integer rd 0 is mapped to 32, a scratch register, so that
 // x0 stays zero without a check), rs1 [6,11), rs2 [11,16), rs3 [16,21), rm [21,24),
@@ -32,6 +33,15 @@ const sext = (v: number, bits: number): number => (v << (32 - bits)) >> (32 - bi
 
 /** Decode a 32-bit instruction word. `c` marks an expanded compressed instruction. */
 export function decode32(w: number, out: Decoded, c: boolean): number {
+  const op = decodeBase(w, out, c);
+  if (op === Op.ILLEGAL && zbKind(w) !== 0) {
+    out.imm = w | 0;
+    return Op.BITMANIP;
+  }
+  return op;
+}
+
+function decodeBase(w: number, out: Decoded, c: boolean): number {
   const opc = w & 0x7f;
   const rdRaw = (w >>> 7) & 31;
   const rd = rdRaw === 0 ? 32 : rdRaw;

@@ -28,6 +28,7 @@ import {
   PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D, ENVCFG_STCE,
 } from './csr.js';
 import { execFp, fpLoadStore } from './fpu.js';
+import { execZb } from './zb.js';
 
 /** Op codes (0 = not decoded yet). A const enum declared here, next to the interpreter, so its switch gets literal cases
  * Under isolatedModules TypeScript never inlines const enums, and a switch over property
@@ -132,6 +133,7 @@ export const enum Op {
   FNMADD = 96,
   FOP = 97,
   PAUSE_HINT = 98,
+  BITMANIP = 99, // Zba/Zbb/Zbs: imm holds the instruction word
 }
 
 export type TrapLevel = 'M' | 'HS';
@@ -157,6 +159,9 @@ export interface HartConfig {
   adUpdate: 'hardware' | 'fault';
   /** misa extension bits (letters). */
   misa: bigint;
+  zba?: boolean;
+  zbb?: boolean;
+  zbs?: boolean;
 }
 
 const TRAP = { trap: true };
@@ -932,6 +937,10 @@ export class Hart {
       case 96 /* FNMADD */:
       case 97 /* FOP */:
         execFp(this, op, f, imm);
+        this.pc = npc;
+        return;
+      case 99 /* BITMANIP */:
+        execZb(this, imm >>> 0, rd, rs1, rs2);
         this.pc = npc;
         return;
       default:

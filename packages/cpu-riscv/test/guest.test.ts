@@ -14,6 +14,8 @@ const programs: Array<[string, Record<string, unknown>?, number?]> = [
   ['fp.elf'],
   ['h.elf'],
   ['smc.elf'],
+  ['zb.elf', { isa: 'rv64imafdc_zicsr_zifencei_zba_zbb_zbs_h' }],
+  ['zb.elf', {}, 1],
   ['misaligned.elf', { misaligned: 'trap' }],
   ['misaligned.elf', {}, 1],
   ['smp.elf', { count: 2 }],
