@@ -26,7 +26,8 @@ describe('ISA string', () => {
   });
   it('rejects what is not implemented', () => {
     expect(() => parseIsa('rv64imafdcv')).toThrow(SimError);
-    expect(() => parseIsa('rv64gc_zba')).toThrow(/zba/);
+    expect(() => parseIsa('rv64gc_zbc')).toThrow(/zbc/);
+    expect(parseIsa('rv64gc_zba_zbb_zbs').multi).toEqual(['zicsr', 'zifencei', 'zba', 'zbb', 'zbs']);
     expect(() => parseIsa('rv32i')).toThrow(/RV64/);
   });
 });
