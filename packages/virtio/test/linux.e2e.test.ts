@@ -132,7 +132,7 @@ describe.skipIf(!ready)('Linux on riscv-virt with virtio-mmio', () => {
       execFileSync('mke2fs', ['-q', '-t', 'ext2', '-d', root, img, '4M']);
       const hash = () => createHash('sha256').update(fs.readFileSync(img)).digest('hex');
       const before = hash();
-      const initrd = await initramfs(path.join(dir, 'blk.cpio.gz'), ['virtio_mmio', 'virtio_blk', 'ext4'], [
+      const initrd = await initramfs(path.join(dir, 'blk.cpio.gz'), ['virtio_mmio', 'virtio_blk', 'crc32c_generic', 'ext4'], [
         'mkdir -p /mnt',
         'mount -t ext2 /dev/vda /mnt && echo MOUNTED',
         'cat /mnt/hello.txt',
