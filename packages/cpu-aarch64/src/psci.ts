@@ -5,8 +5,9 @@
  *
  * The handler works through architectural state only: it reads the function ID and
  * arguments from X0..X3, writes the result to X0 and returns with ERET. CPU_ON resets the
- * target core into the caller's Exception level at the entry point with X0 = context_id,
- * MMU and caches off (DEN 0022D §6.4.3).
+ * target core into the highest Exception level below the firmware (EL2 for the SMC conduit,
+ * EL1 for HVC, as QEMU) at the entry point with X0 = context_id, MMU and caches off
+ * (DEN 0022D §6.4.3).
  */
 
 import type { A64Core } from './core.js';
@@ -73,7 +74,6 @@ export function psciHandler(platform: PsciPlatform, level: 2 | 3): (core: A64Cor
   return (core: A64Core) => {
     const esr = Number(core.sr[level === 3 ? R.ESR_EL3 : R.ESR_EL2]! & 0xffffffffn);
     const ec = esr >>> 26;
-    const spsr = Number(core.sr[level === 3 ? R.SPSR_EL3 : R.SPSR_EL2]! & 0xffffffffn);
     const isCall = (level === 3 && ec === EC.SMC64) || (level === 2 && ec === EC.HVC64);
     if (!isCall || (core.sr[level === 3 ? R.ELR_EL3 : R.ELR_EL2]! & 3n) !== 0n) {
       platform.unexpected(core, esr);
@@ -82,7 +82,6 @@ export function psciHandler(platform: PsciPlatform, level: 2 | 3): (core: A64Cor
     const fid = Number(core.x[0]! & 0xffffffffn);
     const is64 = (fid & SMC64) !== 0;
     const arg = (n: number): bigint => (is64 ? core.x[n]! : core.x[n]! & 0xffffffffn);
-    const callerEl = (spsr >>> 2) & 3;
     let ret: number | bigint = PSCI_RET.NOT_SUPPORTED;
     switch (fid) {
       case PSCI.VERSION:
@@ -106,7 +105,11 @@ export function psciHandler(platform: PsciPlatform, level: 2 | 3): (core: A64Cor
         if (idx < 0) ret = PSCI_RET.INVALID_PARAMETERS;
         else if (!platform.cores[idx]!.poweredOff) ret = PSCI_RET.ALREADY_ON;
         else {
-          platform.startCore(idx, callerEl === 0 ? 1 : callerEl, arg(2), arg(3));
+          // The target starts at the highest EL below the PSCI firmware (PSCI 1.0 §6.4.3 leaves
+          // it to the implementation; QEMU's virt starts secondaries at EL2 when EL2 exists,
+          // else EL1), not at the caller's EL: Linux booted at EL2 calls CPU_ON from EL1 and
+          // needs every CPU to enter at EL2 ("CPUs started in inconsistent modes").
+          platform.startCore(idx, level === 3 ? 2 : 1, arg(2), arg(3));
           ret = PSCI_RET.SUCCESS;
         }
         break;

@@ -33,7 +33,7 @@ describe('generic timer', () => {
 });
 
 describe('PSCI', () => {
-  it('CPU_ON starts a powered-off secondary at the caller EL, AFFINITY_INFO reports it, SYSTEM_OFF ends the run', async () => {
+  it('CPU_ON starts a powered-off secondary at EL2 (below the SMC firmware), AFFINITY_INFO reports it, SYSTEM_OFF ends the run', async () => {
     const { sim, machine, cluster } = await buildMachine({ count: 2, 'start-el': 2, psci: 'smc' });
     machine.start();
     cluster.reset();
@@ -67,5 +67,32 @@ describe('PSCI', () => {
     const stop = sim.run(1e6);
     expect(stop?.reason).toBe('poweroff');
     expect(stop?.exitCode).toBe(0);
+  });
+
+  it.each([
+    ['smc', 2],
+    ['hvc', 1],
+  ] as const)('CPU_ON called from EL1 through %s starts the secondary at EL%d, the highest EL below the firmware (as QEMU)', async (psci, el) => {
+    const { sim, machine, cluster } = await buildMachine({ count: 2, 'start-el': 1, psci });
+    machine.start();
+    cluster.reset();
+    const [c0, c1] = cluster.cores;
+    expect(c0!.el).toBe(1);
+    const ram = machine.api<{ u32: Uint32Array }>('ram')!;
+    ram.u32.set([psci === 'smc' ? 0xd4000003 : 0xd4000002, 0x14000000], 0);
+    ram.u32.set([0x14000000], 0x400);
+    c0!.setPC(0x4000_0000n);
+    c0!.x[0] = BigInt(PSCI.CPU_ON + 0x4000_0000);
+    c0!.x[1] = 1n;
+    c0!.x[2] = 0x4000_1000n;
+    c0!.x[3] = 0x99n;
+    sim.scheduler.quantum = 1000;
+    sim.run(50);
+    expect(c0!.x[0]).toBe(0n);
+    expect(c0!.el).toBe(1);
+    expect(c1!.poweredOff).toBe(false);
+    expect(c1!.el).toBe(el);
+    expect(c1!.pc).toBe(0x4000_1000n);
+    expect(c1!.x[0]).toBe(0x99n);
   });
 });
