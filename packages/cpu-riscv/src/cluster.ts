@@ -166,7 +166,7 @@ export const riscvHart = defineComponent<RiscvHartOptions>({
           c.strs('riscv,isa-extensions', ...exts);
           c.str('mmu-type', `riscv,${h.cfg.mmu}`);
           const intc = c.child('interrupt-controller');
-          intc.cells('#interrupt-cells', 1).flag('interrupt-controller').str('compatible', 'riscv,cpu-intc');
+          intc.cells('#address-cells', 0).cells('#interrupt-cells', 1).flag('interrupt-controller').str('compatible', 'riscv,cpu-intc');
           intc.phandle();
           c.phandle();
         }

@@ -50,13 +50,16 @@ export const htif = defineComponent<HtifOptions>({
     }
     const tohost = o.tohost ?? image?.symbols.get('tohost');
     const fromhost = o.fromhost ?? image?.symbols.get('fromhost');
-    if (tohost === undefined) throw new SimError(`htif '${ctx.name}': no tohost address`, 'give `tohost:` or an ELF with a `tohost` symbol (--kernel prog.elf)');
+    // Without an address the machine can still be validated and its device tree written;
+    // running it is what needs one.
+    const missing = (): SimError => new SimError(`htif '${ctx.name}': no tohost address`, 'give `tohost:` or an ELF with a `tohost` symbol (--kernel prog.elf)');
     const cluster = o.harts !== undefined ? ctx.ref<RiscvCluster>(o.harts) : undefined;
     const port: ConsolePort = ctx.console(o.console ?? 'stdio');
     const bus = ctx.system;
     let timer: Timer | undefined;
     const poll = o.poll ?? 10_000;
     const check = (): void => {
+      if (tohost === undefined) return;
       const v = bus.read64(tohost);
       if (v !== 0n) {
         const dev = Number(v >> 56n);
@@ -79,6 +82,7 @@ export const htif = defineComponent<HtifOptions>({
     return {
       api: { tohost, fromhost, entry: image?.entry },
       reset() {
+        if (tohost === undefined) throw missing();
         if (image !== undefined) {
           for (const s of image.segments) {
             const buf = new Uint8Array(s.memsz);
@@ -94,6 +98,10 @@ export const htif = defineComponent<HtifOptions>({
       },
       dispose() {
         timer?.cancel();
+      },
+      deviceTree(dt) {
+        // As Spike and QEMU's spike machine describe it.
+        dt.root.child('htif').str('compatible', 'ucb,htif0');
       },
     };
   },
