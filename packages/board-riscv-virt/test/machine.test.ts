@@ -89,6 +89,16 @@ describe('riscv-virt machine', () => {
       expect(root.find('soc/sswi@2f00000')!.getCells('interrupts-extended')).toEqual([i0, 1, intcPhandles(root)[1], 1]);
       expect(root.find('soc/plic@c000000')!.getCells('interrupts-extended')).toEqual([i0, 11, i0, 9, i0, 0xffffffff]);
       machine.start();
+      // PLIC context 2 drives hart 0's guest external interrupt line 1 (hgeip bit 1).
+      const bus = machine.system;
+      const hart0 = machine.api<{ harts: Array<{ hgeip: number }> }>('cpus')!.harts[0]!;
+      bus.write(0x0c00_0000 + 4 * 10, 4, 1);
+      bus.write(0x0c00_0000 + 0x2000 + 0x80 * 2, 4, 1 << 10);
+      expect(hart0.hgeip).toBe(0);
+      bus.write(0x1000_0001, 1, 0x02); // UART THRE interrupt on source 10
+      expect(hart0.hgeip).toBe(1 << 1);
+      expect(bus.read(0x0c00_0000 + 0x200004 + 0x1000 * 2, 4)).toBe(10);
+      expect(hart0.hgeip).toBe(0);
       // mtime through the MTIMER block follows virtual time.
       sim.scheduler.advance(1_000_000);
       expect(machine.system.read64(0x200_4000 + 0x7ff8)).toBe(10_000n);
