@@ -15,12 +15,12 @@ import { boot, drive, image, machineFile, repoRoot } from './harness.js';
 const WALL = 900_000;
 const LINUX_WALL = 2_400_000;
 
-function ubootSession(firmwareName: string) {
+function ubootSession(firmwareName: string, machine?: string, smp?: number) {
   return async (ctx: { skip: () => void }) => {
     const fw = image(firmwareName);
     const uboot = image('u-boot.bin');
     if (fw === undefined || uboot === undefined) return ctx.skip();
-    const { sim, port } = await boot({ firmware: fw, kernel: uboot });
+    const { sim, port } = await boot({ firmware: fw, kernel: uboot, ...(machine !== undefined ? { machine } : {}), ...(smp !== undefined ? { smp } : {}) });
     try {
       const r = drive(
         sim,
@@ -47,6 +47,12 @@ describe('riscv-virt boots Debian images', () => {
   it('OpenSBI fw_jump + U-Boot: prompt, version, poweroff exits 0', ubootSession('fw_jump.elf'), WALL + 60_000);
 
   it('OpenSBI fw_dynamic + U-Boot: prompt, version, poweroff exits 0', ubootSession('fw_dynamic.bin'), WALL + 60_000);
+
+  it(
+    'ACLINT variant (MSWI, MTIMER, SSWI), 2 harts: OpenSBI + U-Boot prompt, version, poweroff exits 0',
+    ubootSession('fw_jump.bin', path.join(repoRoot, 'machines', 'riscv-virt-aclint.yaml'), 2),
+    WALL + 60_000,
+  );
 
   it(
     'OpenSBI + Linux, 2 harts, busybox initramfs: marker, both harts, SBI SRST power-off exits 0',

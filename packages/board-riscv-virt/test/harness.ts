@@ -28,11 +28,13 @@ export interface BootOpts {
   append?: string;
   smp?: number;
   sets?: string[];
+  /** Machine file (default machines/riscv-virt.yaml). */
+  machine?: string;
 }
 
 export async function boot(o: BootOpts): Promise<{ sim: Simulation; port: ConsolePort }> {
   const registry = new PluginRegistry();
-  const config = await loadMachine(machineFile, {
+  const config = await loadMachine(o.machine ?? machineFile, {
     registry,
     sets: ['components.uart0.console=capture', ...(o.sets ?? [])],
     overrides: {
