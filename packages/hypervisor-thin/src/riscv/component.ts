@@ -23,7 +23,7 @@ const partition = object(
     memory: { type: 'array', items: memoryRegion, minItems: 1, description: 'memory regions' },
     devices: { type: 'array', items: ref('a device', 'passthrough device (its MMIO regions are mapped 1:1)'), description: 'passthrough devices' },
     console: { type: 'string', description: 'SBI console: stdio, file:PATH, capture, none (default stdio)' },
-    boot: object({ kernel: file('ELF or raw image'), entry: address('guest physical entry point'), append: { type: 'string', description: 'kernel command line' } }),
+    boot: object({ kernel: file('ELF, Linux Image or raw image'), initrd: file('initial ramdisk'), entry: address('guest physical entry point'), append: { type: 'string', description: 'kernel command line' } }),
   },
   ['harts', 'memory'],
 );

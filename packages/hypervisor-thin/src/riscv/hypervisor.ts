@@ -13,7 +13,7 @@
  * forwards it to the guest as the access fault missing hardware would give.
  */
 
-import { SimError, type ComponentContext, type ConsolePort, FdtNode, type RamRegion, loadElf, isElf, writeDtb, type Counter } from '@tessera/core';
+import { SimError, type ComponentContext, type ConsolePort, FdtNode, type RamRegion, loadElf, isElf, writeDtb, type Counter, decompressKernel, parseLinuxImage, loadLinuxImage, placeInitrd, placeDtb, setChosen } from '@tessera/core';
 import { CSR, type Hart, type RiscvCluster, type TrapInfo } from '@tessera/cpu-riscv';
 import { Sbi, HartState, SBI_SUCCESS, SBI_ERR_INVALID_PARAM, SBI_ERR_ALREADY_AVAILABLE, SRST_SHUTDOWN, type SbiCaller, type SbiPlatform, type RfenceKind } from '@tessera/riscv-sbi';
 import { GStageTable, TablePool, RWX } from './gstage.js';
@@ -42,6 +42,8 @@ const ENVCFG_STCE = 1n << 63n;
 const MSTATUS_MPP_S = 1n << 11n;
 const MSTATUS_MPP = 3n << 11n;
 const MSTATUS_MPV = 1n << 39n;
+/** mstatus/sstatus.FS = Dirty: with V=1 both sstatus.FS and vsstatus.FS gate the FPU (H §9.2.1), so HS keeps it on. */
+const MSTATUS_FS_DIRTY = 3n << 13n;
 const SSTATUS_SPP = 1n << 8n;
 const SSTATUS_SIE = 1n << 1n;
 const SSTATUS_SPIE = 1n << 5n;
@@ -91,6 +93,8 @@ export class Partition implements SbiPlatform {
   exitCode = 0;
   entry = 0;
   dtbAddr = 0;
+  /** Guest physical placement of the initrd, when the partition boots one. */
+  initrd: { start: number; end: number } | undefined;
   readonly machineIds = { mvendorid: 0n, marchid: 0n, mimpid: 0n };
   private readonly input: number[] = [];
 
@@ -228,6 +232,7 @@ export class Partition implements SbiPlatform {
       root.child(`memory@${r.guest.toString(16)}`).str('device_type', 'memory').reg([r.guest, r.size]);
     }
     const machineTree = this.hyp.ctx.machine.deviceTree();
+    let stdout: string | undefined;
     for (const d of this.cfg.devices ?? []) {
       for (const reg of this.hyp.deviceRegions(d) ?? []) {
         let found: FdtNode | undefined;
@@ -242,10 +247,15 @@ export class Partition implements SbiPlatform {
           if (k === 'interrupts' || k === 'interrupt-parent' || k === 'interrupts-extended' || k === 'phandle') continue;
           copy.set(k, val);
         }
+        // A passthrough UART is the partition's console (Linux polls it without an interrupt).
+        if (stdout === undefined && (copy.getStrings('compatible') ?? []).some((c) => c.startsWith('ns16550'))) stdout = copy.path;
       }
     }
-    const chosen = root.child('chosen');
-    if (this.cfg.boot?.append !== undefined) chosen.str('bootargs', this.cfg.boot.append);
+    setChosen(root, {
+      ...(this.cfg.boot?.append !== undefined ? { bootargs: this.cfg.boot.append } : {}),
+      ...(this.initrd !== undefined ? { initrdStart: this.initrd.start, initrdEnd: this.initrd.end } : {}),
+      ...(stdout !== undefined ? { stdoutPath: stdout } : {}),
+    });
     return root;
   }
 }
@@ -338,20 +348,41 @@ export class ThinHypervisor {
       },
     };
     const first = p.cfg.memory[0]!;
+    const bank = { ramBase: first.guest, ramSize: first.size };
     p.entry = p.cfg.boot?.entry ?? first.guest;
+    p.initrd = undefined;
+    let kernelEnd = first.guest;
     const kernel = p.cfg.boot?.kernel;
     if (kernel !== undefined) {
-      const bytes = this.ctx.readFile(kernel, `partition '${p.name}' kernel`);
+      const what = `partition '${p.name}' kernel`;
+      const bytes = this.ctx.readFile(kernel, what);
       if (isElf(bytes)) {
         const loaded = loadElf(writer, bytes);
         p.entry = p.cfg.boot?.entry ?? loaded.entry;
+        kernelEnd = loaded.high;
+      } else if (parseLinuxImage(decompressKernel(bytes, what)) !== undefined) {
+        // A Linux Image: at the region base + text_offset, 2 MiB aligned (riscv boot.rst).
+        const k = loadLinuxImage(writer, bytes, { ...bank, arch: 'riscv', name: what });
+        p.entry = p.cfg.boot?.entry ?? k.start;
+        kernelEnd = k.end;
       } else if (!writer.writeBytes(p.entry, bytes)) {
         throw new SimError(`partition '${p.name}': kernel of ${bytes.length} bytes does not fit at guest 0x${p.entry.toString(16)}`);
+      } else {
+        kernelEnd = p.entry + bytes.length;
       }
     }
-    // The DTB goes to the top of the first region, 4 KiB aligned (as QEMU places it at the top of RAM).
+    const initrd = p.cfg.boot?.initrd;
+    // The DTB goes to the top of the first region (QEMU's rule); size it with the initrd
+    // properties already present so the placement holds.
+    const dtbRoom = writeDtb(p.deviceTree()).length + 4096;
+    const dtbAt = placeDtb({ ...bank, size: dtbRoom, above: kernelEnd });
+    if (initrd !== undefined) {
+      const bytes = this.ctx.readFile(initrd, `partition '${p.name}' initrd`);
+      p.initrd = placeInitrd({ ...bank, kernelStart: p.entry, kernelEnd, size: bytes.length, limit: dtbAt });
+      writer.writeBytes(p.initrd.start, bytes);
+    }
     const dtb = writeDtb(p.deviceTree());
-    p.dtbAddr = first.guest + first.size - Math.ceil(dtb.length / 4096) * 4096;
+    p.dtbAddr = dtbAt;
     writer.writeBytes(p.dtbAddr, dtb);
   }
 
@@ -382,6 +413,7 @@ export class ThinHypervisor {
     h.writeCsr(CSR.mideleg, MIDELEG);
     h.writeCsr(CSR.menvcfg, ENVCFG_STCE);
     h.writeCsr(CSR.mcounteren, 7n);
+    h.writeCsr(CSR.mstatus, (h.readCsr(CSR.mstatus) ?? 0n) | MSTATUS_FS_DIRTY);
   }
 
   /** HS-mode state for a partition's vCPU (H §9.2): delegation, Sstc, counters, G-stage. */

@@ -24,6 +24,8 @@ export interface PartitionBootConfig {
   readonly kernel?: string;
   /** Guest physical entry point (default: the ELF entry, else the first memory region). */
   readonly entry?: number;
+  /** Initial ramdisk (placed as QEMU places it; /chosen linux,initrd-start/end). */
+  readonly initrd?: string;
   /** Kernel command line (/chosen bootargs). */
   readonly append?: string;
 }
