@@ -331,6 +331,8 @@ export class Hart {
   // Execution control.
   irqCheck = true;
   wfi = false;
+  /** Set while a page is being entered for fetch: a fault there has not counted a step. */
+  private fetching = false;
   /** Powered down harts never run (e.g. secondary harts held by a board). */
   stopped = false;
   private readonly handlers: { M?: TrapHandler; HS?: TrapHandler } = {};
@@ -514,9 +516,12 @@ export class Hart {
         return;
       } catch (e) {
         if (e !== TRAP) throw e;
-        // Every trap costs a step, so a fault loop (e.g. an unmapped trap vector) still
-        // advances time and ends the quantum.
-        this.steps++;
+        // A fetch fault costs a step too (executed instructions already counted theirs), so a
+        // fault loop such as an unmapped trap vector still advances time and ends the quantum.
+        if (this.fetching) {
+          this.fetching = false;
+          this.steps++;
+        }
         if (this.wfi || sched.exitRequested || this.steps >= stop) return;
       }
     }
@@ -536,7 +541,9 @@ export class Hart {
       const pc = this.pc;
       let off = pc - this.curVa;
       if (!(off >= 0 && off < PAGE)) {
+        this.fetching = true;
         this.enterPage(pc);
+        this.fetching = false;
         off = pc - this.curVa;
       }
       const slot = off >>> 1;

@@ -118,6 +118,15 @@ describe('riscv-hart component', () => {
     expect(hart.readReg(10)).toBe(5n);
   });
 
+  it('instret does not count trapping instructions or WFI', async () => {
+    const { sim, load, hart } = await machine();
+    // auipc t0, 0; addi t0, t0, 16; csrw mtvec, t0; ecall; (handler at +16:) wfi
+    load([0x00000297, 0x01028293, 0x30529073, 0x00000073, 0x10500073]);
+    sim.run(100);
+    expect(hart.halted).toBe(true);
+    expect(hart.retired).toBe(4); // auipc, addi, csrw, wfi
+  });
+
   it('counts exceptions per hart and cause', async () => {
     const { sim, load } = await machine();
     load([0xffffffff]); // illegal, mtvec = 0 -> access faults afterwards
