@@ -315,6 +315,9 @@ export class Hart {
   private trapsTaken = 0;
   private instretOffset = 0n;
   private cycleOffset = 0n;
+  /** Value of a counter stopped by mcountinhibit, or -1. */
+  private cycleFrozen = -1n;
+  private instretFrozen = -1n;
 
   // LR/SC: reservation (physical address, size, value seen) as QEMU does it.
   private resAddr = -1;
@@ -452,6 +455,8 @@ export class Hart {
     this.mstatus = 0;
     this.mstatusHi = 0;
     this.medeleg = this.mideleg = this.mie = this.mcounteren = this.mipSw = 0;
+    this.mcountinhibit = 0;
+    this.cycleFrozen = this.instretFrozen = -1n;
     this.mideleg = this.cfg.hypervisor ? VS_BITS | (1 << IRQ_SGEI) : 0;
     this.mtvec = this.menvcfg = this.mscratch = this.mepc = this.mcause = this.mtval = this.mtval2 = this.mtinst = 0n;
     this.stvec = this.senvcfg = this.sscratch = this.sepc = this.scause = this.stval = this.satp = 0n;
@@ -1953,9 +1958,9 @@ export class Hart {
   }
 
   private counterValue(idx: number): bigint {
-    if (idx === 0) return BigInt.asUintN(64, BigInt(this.steps) + this.cycleOffset);
+    if (idx === 0) return this.cycleFrozen >= 0n ? this.cycleFrozen : BigInt.asUintN(64, BigInt(this.steps) + this.cycleOffset);
     if (idx === 1) return BigInt(this.timeTicks());
-    if (idx === 2) return BigInt.asUintN(64, BigInt(this.retired) + this.instretOffset);
+    if (idx === 2) return this.instretFrozen >= 0n ? this.instretFrozen : BigInt.asUintN(64, BigInt(this.retired) + this.instretOffset);
     return 0n;
   }
 
@@ -2076,8 +2081,13 @@ export class Hart {
       return;
     }
     if (num >= 0xb00 && num <= 0xb1f) {
-      if (num === CSR.mcycle) this.cycleOffset = val - BigInt(this.steps + 1);
-      else if (num === CSR.minstret) this.instretOffset = val - BigInt(this.retired + 1);
+      if (num === CSR.mcycle) {
+        if (this.cycleFrozen >= 0n) this.cycleFrozen = val;
+        else this.cycleOffset = val - BigInt(this.steps + 1);
+      } else if (num === CSR.minstret) {
+        if (this.instretFrozen >= 0n) this.instretFrozen = val;
+        else this.instretOffset = val - BigInt(this.retired + 1);
+      }
       return;
     }
     if (num >= 0x323 && num <= 0x33f) return;
@@ -2188,7 +2198,18 @@ export class Hart {
       case CSR.mtvec: this.mtvec = legalTvec(val); return;
       case CSR.mcounteren: this.mcounteren = lo & 7; return;
       case CSR.menvcfg: this.menvcfg = val & (ENVCFG_STCE | 1n); this.armTimers(); return;
-      case CSR.mcountinhibit: this.mcountinhibit = lo & 5; return;
+      case CSR.mcountinhibit: {
+        // Privileged §3.1.12: CY and IR stop mcycle/minstret. A stopped counter keeps its
+        // value; restarting continues from it.
+        const cy = this.counterValue(0);
+        const ir = this.counterValue(2);
+        this.mcountinhibit = lo & 5;
+        this.cycleFrozen = (lo & 1) !== 0 ? cy : -1n;
+        this.instretFrozen = (lo & 4) !== 0 ? ir : -1n;
+        if ((lo & 1) === 0) this.cycleOffset = cy - BigInt(this.steps);
+        if ((lo & 4) === 0) this.instretOffset = ir - BigInt(this.retired);
+        return;
+      }
       case CSR.mscratch: this.mscratch = val; return;
       case CSR.mepc: this.mepc = val & ~1n; return;
       case CSR.mcause: this.mcause = val; return;

@@ -127,6 +127,22 @@ describe('riscv-hart component', () => {
     expect(hart.retired).toBe(4); // auipc, addi, csrw, wfi
   });
 
+  it('mcountinhibit stops minstret and mcycle, which then continue from where they stopped', async () => {
+    const { sim, load, hart } = await machine();
+    load([0x0000006f]); // j .
+    sim.run(100);
+    hart.writeCsr(0x320, 5n);
+    const ir = hart.readCsr(0xb02)!;
+    const cy = hart.readCsr(0xb00)!;
+    sim.run(200);
+    expect(hart.readCsr(0xb02)).toBe(ir);
+    expect(hart.readCsr(0xb00)).toBe(cy);
+    hart.writeCsr(0x320, 0n);
+    sim.run(300);
+    expect(hart.readCsr(0xb02)! - ir).toBe(100n);
+    expect(hart.readCsr(0xb00)! - cy).toBe(100n);
+  });
+
   it('counts exceptions per hart and cause', async () => {
     const { sim, load } = await machine();
     load([0xffffffff]); // illegal, mtvec = 0 -> access faults afterwards
