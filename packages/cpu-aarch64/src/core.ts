@@ -69,6 +69,14 @@ export class A64Core implements Runnable, CodeWatcher {
   readonly sp = new BigUint64Array(4);
   /** 32-bit view of {@link sp}. */
   readonly sp32 = new Uint32Array(this.sp.buffer);
+  /**
+   * V0..V31, 128 bits each (Arm ARM B1.2.1), little-endian in memory: v64[2n] holds bits
+   * 63:0 of Vn and v64[2n+1] bits 127:64; the narrower views address B/H/S elements.
+   */
+  readonly v64 = new BigUint64Array(64);
+  readonly v32 = new Uint32Array(this.v64.buffer);
+  readonly v16 = new Uint16Array(this.v64.buffer);
+  readonly v8 = new Uint8Array(this.v64.buffer);
   /** System register storage, indexed by the R constants. */
   readonly sr = new BigUint64Array(SR_COUNT);
   /** Scratch: [0] = page-aligned PC of the current fetch page. */
@@ -190,6 +198,7 @@ export class A64Core implements Runnable, CodeWatcher {
   reset(el: number, pc: bigint): void {
     this.x.fill(0n);
     this.sp.fill(0n);
+    this.v64.fill(0n);
     resetSysregs(this, el);
     this.el = el;
     this.spsel = 1;

@@ -101,7 +101,7 @@ function setRdSp(c: A64Core, d: number, v: bigint): void {
   else c.x[d] = v;
 }
 
-function cond(c: A64Core, cd: number): boolean {
+export function cond(c: A64Core, cd: number): boolean {
   const f = c.nzcv;
   const n = (f >>> 31) & 1;
   const z = (f >>> 30) & 1;
@@ -1192,7 +1192,7 @@ function store(c: A64Core, va: bigint, size: number, v: bigint, mmu: number): vo
 }
 
 /** SP alignment check for SP-based addressing (SCTLR_ELx.SA / SA0, D1.8.2). */
-function checkSpAlign(c: A64Core, rn: number): void {
+export function checkSpAlign(c: A64Core, rn: number): void {
   if (rn !== 31) return;
   const sp = c.getSP();
   if ((sp & 15n) === 0n) return;
