@@ -1,14 +1,15 @@
 /**
  * A64 instruction semantics (Arm ARM C4 encoding index, C6 base instructions), integer and
  * system. Decoding follows the top-level encoding table (C4.1): op0 = bits[28:25].
- * FP/AdvSIMD encodings run the FP access checks and are otherwise UNDEFINED until the FP
- * work lands (ID_AA64PFR0 says FP/AdvSIMD are not implemented).
+ * FP/AdvSIMD encodings (op0 x111, and loads/stores with V = 1) go to fpsimd.ts, which runs
+ * the FP access checks first.
  */
 
 import type { A64Core } from './core.js';
 import { EC, HCR, SCR, PSR } from './defs.js';
 import { R } from './regs.js';
-import { execMsrImmediate, execSystemRegister, fpAccessCheck } from './sysregs.js';
+import { execMsrImmediate, execSystemRegister } from './sysregs.js';
+import { fpsimdDataProc, fpsimdLoadStore } from './fpsimd.js';
 
 const M64 = 0xffff_ffff_ffff_ffffn;
 const M32 = 0xffff_ffffn;
@@ -82,8 +83,7 @@ export function execute(c: A64Core, insn: number): void {
       return loadStore(c, insn);
     case 7:
     case 15:
-      fpAccessCheck(c);
-      return c.undef();
+      return fpsimdDataProc(c, insn);
     default:
       return c.undef();
   }
@@ -1300,11 +1300,7 @@ function setBaseH(c: A64Core, rn: number, hi: number, lo: number): void {
 
 function loadStore(c: A64Core, insn: number): void {
   const op0 = insn >>> 28;
-  const v = (insn >>> 26) & 1;
-  if (v) {
-    fpAccessCheck(c);
-    c.undef();
-  }
+  if ((insn >>> 26) & 1) return fpsimdLoadStore(c, insn);
   if ((op0 & 3) === 0) return exclusive(c, insn);
   if ((op0 & 3) === 1) {
     // Load register (literal)

@@ -152,8 +152,12 @@ reg('NZCV', 3, 3, 4, 2, 0, {
     c.nzcv = Number(v & 0xf000_0000n) >>> 0;
   },
 });
-store('FPCR', 3, 3, 4, 4, 0, 0, R.FPCR, { fp: true }, 0x07ff_0000n);
-store('FPSR', 3, 3, 4, 4, 1, 0, R.FPSR, { fp: true }, 0xf800_009fn);
+// FPCR (C5.2.8) without AArch32, FEAT_FP16 or FP exception traps: AHP, DN, FZ and RMode are
+// writable; Len/Stride exist only for AArch32 and the trap enables are RAZ/WI when trapping
+// is not supported. FPSR (C5.2.10): QC, IDC and the cumulative flags; N/Z/C/V are RES0
+// without AArch32.
+store('FPCR', 3, 3, 4, 4, 0, 0, R.FPCR, { fp: true }, 0x07c0_0000n);
+store('FPSR', 3, 3, 4, 4, 1, 0, R.FPSR, { fp: true }, 0x0800_009fn);
 store('AFSR0_EL1', 3, 0, 5, 1, 0, 1, R.AFSR0_EL1, TVM);
 store('AFSR1_EL1', 3, 0, 5, 1, 1, 1, R.AFSR1_EL1, TVM);
 store('ESR_EL1', 3, 0, 5, 2, 0, 1, R.ESR_EL1, TVM, 0xffff_ffffn);
