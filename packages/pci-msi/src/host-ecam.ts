@@ -90,6 +90,11 @@ export interface PciHostApi {
   attach(fn: PciFunction, device: number, func?: number): void;
   readonly memSpace: AddressSpace;
   readonly ioSpace: AddressSpace;
+  /**
+   * What the bridge adds to a bus address for DMA. Non-zero means a device's addresses are
+   * not CPU physical addresses, so a virtio device offers VIRTIO_F_ACCESS_PLATFORM.
+   */
+  readonly dmaOffset: number;
 }
 
 export function isPciHost(x: unknown): x is PciHostApi {
@@ -155,6 +160,7 @@ export function createEcamHost(ctx: ComponentContext, o: EcamHostOptions): Compo
   const api: PciHostApi = {
     memSpace,
     ioSpace,
+    dmaOffset,
     attach(fn, device, func = 0) {
       if (device < 0 || device > 31 || func < 0 || func > 7) throw new SimError(`'${fn.name}': PCI device ${device}.${func} is out of range (device 0-31, function 0-7)`);
       const bdf = (device << 3) | func;

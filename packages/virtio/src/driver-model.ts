@@ -42,6 +42,14 @@ export class GuestAllocator {
   }
 }
 
+/** What a queue needs from its driver: guest memory, an allocator and a doorbell. */
+export interface DriverPort {
+  readonly mem: AddressSpace;
+  readonly alloc: GuestAllocator;
+  /** Tell the device about new buffers on queue `q`. */
+  notify(q: number): void;
+}
+
 export class DriverQueue {
   readonly desc: number;
   readonly avail: number;
@@ -60,7 +68,7 @@ export class DriverQueue {
   private readonly slotsOf = new Map<number, number>();
 
   constructor(
-    readonly drv: VirtioMmioDriver,
+    readonly drv: DriverPort,
     readonly index: number,
     readonly size: number,
     layout?: { desc: number; avail: number; used: number },
@@ -276,11 +284,11 @@ export class DriverQueue {
   }
 
   kick(): void {
-    this.drv.w32(MmioReg.QueueNotify, this.index);
+    this.drv.notify(this.index);
   }
 }
 
-export class VirtioMmioDriver {
+export class VirtioMmioDriver implements DriverPort {
   readonly queues: DriverQueue[] = [];
   /** VIRTIO_F_RING_PACKED was accepted: new queues are packed. */
   packed = false;
@@ -297,6 +305,10 @@ export class VirtioMmioDriver {
 
   r32(off: number): number {
     return this.mem.read(this.base + off, 4);
+  }
+
+  notify(q: number): void {
+    this.w32(MmioReg.QueueNotify, q);
   }
 
   w32(off: number, v: number): void {

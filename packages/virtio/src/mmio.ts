@@ -8,7 +8,8 @@
  */
 
 import type { IrqLine, MmioAccess, MmioDevice } from '@tessera/core';
-import { type VirtioDevice, VIRTIO_STATUS_DRIVER_OK } from './device.js';
+import type { VirtioDevice } from './device.js';
+import { queueAddressHalf, setQueueAddressHalf, setQueueReady, VIRTIO_INT_CONFIG, VIRTIO_INT_VRING, type QueueArea } from './transport.js';
 
 export const VIRTIO_MMIO_MAGIC = 0x74726976; // "virt"
 /** VendorID: "TSRA", this project's own. */
@@ -54,8 +55,18 @@ export const enum MmioReg {
 }
 
 /** InterruptStatus bits (§4.2.2). */
-export const VIRTIO_MMIO_INT_VRING = 1;
-export const VIRTIO_MMIO_INT_CONFIG = 2;
+export const VIRTIO_MMIO_INT_VRING = VIRTIO_INT_VRING;
+export const VIRTIO_MMIO_INT_CONFIG = VIRTIO_INT_CONFIG;
+
+/** The Queue{Desc,Driver,Device}{Low,High} registers: which area and which half. */
+const QUEUE_AREA_REGS = new Map<number, { area: QueueArea; high: boolean }>([
+  [MmioReg.QueueDescLow, { area: 'desc', high: false }],
+  [MmioReg.QueueDescHigh, { area: 'desc', high: true }],
+  [MmioReg.QueueDriverLow, { area: 'driver', high: false }],
+  [MmioReg.QueueDriverHigh, { area: 'driver', high: true }],
+  [MmioReg.QueueDeviceLow, { area: 'device', high: false }],
+  [MmioReg.QueueDeviceHigh, { area: 'device', high: true }],
+]);
 
 export class VirtioMmioTransport implements MmioDevice {
   interruptStatus = 0;
@@ -133,17 +144,14 @@ export class VirtioMmioTransport implements MmioDevice {
       case MmioReg.Status:
         return d.status;
       case MmioReg.QueueDescLow:
-        return q !== undefined ? q.desc >>> 0 : 0;
       case MmioReg.QueueDescHigh:
-        return q !== undefined ? Math.floor(q.desc / 0x1_0000_0000) : 0;
       case MmioReg.QueueDriverLow:
-        return q !== undefined ? q.driver >>> 0 : 0;
       case MmioReg.QueueDriverHigh:
-        return q !== undefined ? Math.floor(q.driver / 0x1_0000_0000) : 0;
       case MmioReg.QueueDeviceLow:
-        return q !== undefined ? q.device >>> 0 : 0;
-      case MmioReg.QueueDeviceHigh:
-        return q !== undefined ? Math.floor(q.device / 0x1_0000_0000) : 0;
+      case MmioReg.QueueDeviceHigh: {
+        const a = QUEUE_AREA_REGS.get(offset)!;
+        return q !== undefined ? queueAddressHalf(q, a.area, a.high) : 0;
+      }
       case MmioReg.SHMLenLow:
       case MmioReg.SHMLenHigh:
       case MmioReg.SHMBaseLow:
@@ -209,11 +217,7 @@ export class VirtioMmioTransport implements MmioDevice {
         }
         return;
       case MmioReg.QueueReady:
-        if (!this.legacy && q !== undefined) {
-          q.ready = (value & 1) === 1;
-          q.unmap();
-          if (q.ready && (d.status & VIRTIO_STATUS_DRIVER_OK) !== 0) d.queueNotify(this.queueSel);
-        }
+        if (!this.legacy) setQueueReady(d, this.queueSel, (value & 1) === 1);
         return;
       case MmioReg.QueueNotify:
         // Only the queue index: VIRTIO_F_NOTIFICATION_DATA is not offered.
@@ -227,39 +231,19 @@ export class VirtioMmioTransport implements MmioDevice {
         d.writeStatus(value);
         return;
       case MmioReg.QueueDescLow:
-        if (q !== undefined) this.setLow(q, 'desc', value);
-        return;
       case MmioReg.QueueDescHigh:
-        if (q !== undefined) this.setHigh(q, 'desc', value);
-        return;
       case MmioReg.QueueDriverLow:
-        if (q !== undefined) this.setLow(q, 'driver', value);
-        return;
       case MmioReg.QueueDriverHigh:
-        if (q !== undefined) this.setHigh(q, 'driver', value);
-        return;
       case MmioReg.QueueDeviceLow:
-        if (q !== undefined) this.setLow(q, 'device', value);
-        return;
       case MmioReg.QueueDeviceHigh:
-        if (q !== undefined) this.setHigh(q, 'device', value);
+        if (q !== undefined && !this.legacy) {
+          const a = QUEUE_AREA_REGS.get(offset)!;
+          setQueueAddressHalf(q, a.area, a.high, value);
+        }
         return;
       default:
         return;
     }
-  }
-
-  private setLow(q: { desc: number; driver: number; device: number; unmap(): void }, k: 'desc' | 'driver' | 'device', v: number): void {
-    if (this.legacy) return;
-    q[k] = Math.floor(q[k] / 0x1_0000_0000) * 0x1_0000_0000 + v;
-    q.unmap();
-  }
-
-  private setHigh(q: { desc: number; driver: number; device: number; unmap(): void }, k: 'desc' | 'driver' | 'device', v: number): void {
-    if (this.legacy) return;
-    // Addresses at or above 2^53 cannot be RAM; keep them unmappable rather than wrapping.
-    q[k] = v >= 0x200000 ? Number.MAX_SAFE_INTEGER : v * 0x1_0000_0000 + (q[k] % 0x1_0000_0000);
-    q.unmap();
   }
 
   /** §4.2.4 / §2.7 legacy layout: table, then available ring, then used ring aligned to QueueAlign. */
