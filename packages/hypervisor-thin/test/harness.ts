@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSimulation, loadMachine, PluginRegistry, type SimEvent, type Simulation, type StopInfo } from '@tessera/core';
-import type { ThinHypervisorApi } from '../src/index.js';
+import hypervisorPlugin, { type ThinHypervisorApi } from '../src/index.js';
 
 export const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../../..');
@@ -14,6 +14,8 @@ export interface Run {
 
 export async function build(file: string, sets: string[] = [], kinds: string[] = ['hyp.']): Promise<Run> {
   const registry = new PluginRegistry();
+  // This package from its sources (a machine's plugins are otherwise imported from dist).
+  registry.add(hypervisorPlugin);
   const config = await loadMachine(file, { registry, sets, cwd: repoRoot });
   const { sim, machine } = await buildSimulation(config, registry);
   const events: SimEvent[] = [];

@@ -10,6 +10,8 @@
  */
 
 import { SimError } from '@tessera/core';
+import { virtualDevicePlacement, type VirtualDeviceConfig } from './vdevices.js';
+import { VPLIC_BASE, VPLIC_NDEV, VPLIC_SIZE } from './vplic.js';
 
 export interface MemoryRegionConfig {
   /** Guest physical base. */
@@ -41,6 +43,8 @@ export interface PartitionConfig {
   /** Console spec for the partition's SBI console (`stdio`, `file:PATH`, `capture`, `none`). */
   readonly console?: string;
   readonly boot?: PartitionBootConfig;
+  /** Virtual devices emulated by the hypervisor (virtio-net), in QEMU virt's virtio-mmio slots. */
+  readonly virtual?: readonly VirtualDeviceConfig[];
 }
 
 export interface PoolConfig {
@@ -57,6 +61,11 @@ export interface HypervisorConfig {
   readonly pool: PoolConfig;
   /** `sv39x4` (default) or `sv48x4`. */
   readonly gstage?: 'sv39x4' | 'sv48x4';
+  /**
+   * The machine's PLIC, whose S-mode contexts the hypervisor takes (hart N: context 2N+1)
+   * to forward passthrough devices' interrupts into partitions' virtual PLICs.
+   */
+  readonly plic?: string;
   readonly partitions: Readonly<Record<string, PartitionConfig>>;
 }
 
@@ -68,6 +77,13 @@ export interface MachineFacts {
   deviceRegions(name: string): ReadonlyArray<{ base: number; size: number }> | undefined;
   /** Guest physical address bits of the G-stage mode. */
   readonly gpaBits: number;
+  /** PLIC sources of a device component (its device-tree `interrupts`), if any. */
+  deviceIrqs?(name: string): readonly number[];
+}
+
+/** Does this partition get a virtual PLIC? With virtual devices, or when passthrough interrupts are forwarded. */
+export function hasVplic(cfg: HypervisorConfig, p: PartitionConfig): boolean {
+  return (p.virtual?.length ?? 0) > 0 || cfg.plic !== undefined;
 }
 
 const PAGE = 4096;
@@ -139,13 +155,47 @@ export function validateLayout(cfg: HypervisorConfig, m: MachineFacts): void {
       const other = deviceOwner.get(d);
       if (other !== undefined) throw new SimError(`device '${d}' is in two partitions: '${other}' and '${name}'`);
       deviceOwner.set(d, name);
+      if (d === cfg.plic) throw new SimError(`${where}: device '${d}' is the PLIC the hypervisor owns`, 'partitions get a virtual PLIC instead; remove it from `devices:`');
       for (const reg of regions) {
         for (const g of guestRanges) {
           if (overlaps(reg.base, reg.size, g.base, g.size)) throw new SimError(`${where}: device '${d}' at ${range(reg.base, reg.size)} overlaps ${g.what}`);
         }
+        const pageBase = Math.floor(reg.base / PAGE) * PAGE;
+        guestRanges.push({ base: pageBase, size: Math.ceil((reg.base + reg.size) / PAGE) * PAGE - pageBase, what: `passthrough device '${d}'` });
       }
     }
+    validateVirtual(cfg, name, p, guestRanges, m);
   }
+}
+
+/** Virtual devices and the virtual PLIC: windows that must trap, sources that must not collide. */
+function validateVirtual(cfg: HypervisorConfig, name: string, p: PartitionConfig, guestRanges: Array<{ base: number; size: number; what: string }>, m: MachineFacts): void {
+  const where = `partition '${name}'`;
+  if (!hasVplic(cfg, p)) return;
+  for (const g of guestRanges) {
+    if (overlaps(VPLIC_BASE, VPLIC_SIZE, g.base, g.size)) throw new SimError(`${where}: its virtual PLIC at ${range(VPLIC_BASE, VPLIC_SIZE)} overlaps ${g.what}`);
+  }
+  guestRanges.push({ base: VPLIC_BASE, size: VPLIC_SIZE, what: 'the virtual PLIC' });
+  const sources = new Map<number, string>();
+  for (const d of p.devices ?? []) {
+    for (const irq of m.deviceIrqs?.(d) ?? []) sources.set(irq, `passthrough device '${d}'`);
+  }
+  (p.virtual ?? []).forEach((d, i) => {
+    const what = `${where} virtual device ${i} (${String(d.type)})`;
+    if (d.type !== 'virtio-net') throw new SimError(`${what}: unknown type`, "the virtual device types are: virtio-net");
+    if (d.link !== undefined && d.network !== undefined) throw new SimError(`${what} has both 'link' and 'network'`, "give one: 'link: NAME' joins partitions' devices, 'network:' names a backend");
+    const at = virtualDevicePlacement(d, i);
+    if (at.base % PAGE !== 0) throw new SimError(`${what}: base ${hex(at.base)} is not 4 KiB aligned`, 'its page must trap on its own (virtio-mmio slots are 0x1000 apart)');
+    if (at.base + PAGE > 2 ** m.gpaBits) throw new SimError(`${what} at ${hex(at.base)} is beyond the ${m.gpaBits}-bit guest physical space`);
+    for (const g of guestRanges) {
+      if (overlaps(at.base, PAGE, g.base, g.size)) throw new SimError(`${what} at ${range(at.base, PAGE)} overlaps ${g.what}`);
+    }
+    guestRanges.push({ base: at.base, size: PAGE, what: `virtual device ${i}` });
+    if (!Number.isInteger(at.irq) || at.irq < 1 || at.irq > VPLIC_NDEV) throw new SimError(`${what}: interrupt ${at.irq} is not a source of the virtual PLIC (1..${VPLIC_NDEV})`);
+    const other = sources.get(at.irq);
+    if (other !== undefined) throw new SimError(`${what}: interrupt ${at.irq} is already taken by ${other}`);
+    sources.set(at.irq, `virtual device ${i}`);
+  });
 }
 
 /** Translate a guest physical range of a partition to host physical; undefined if not wholly inside one region. */

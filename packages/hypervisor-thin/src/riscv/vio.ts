@@ -1,0 +1,315 @@
+/**
+ * A partition's I/O: its virtual PLIC, its virtual devices, the forwarding of passthrough
+ * devices' interrupts, and the trap-and-emulate path for guest accesses to emulated
+ * windows. The hypervisor calls in from its HS trap handler; everything here acts through
+ * architectural state (CSRs of the trapping hart, hvip, guest memory read through the
+ * partition's map, the real PLIC's registers over the system bus).
+ */
+
+import { FdtNode, type ComponentContext } from '@tessera/core';
+import { CSR, type Hart, type TrapInfo } from '@tessera/cpu-riscv';
+import { guestToHost, hasVplic, type HypervisorConfig, type PartitionConfig } from './layout.js';
+import { decodeHtinst, decodeInstruction, fetchGuestInstruction, type MmioInsn } from './mmio-decode.js';
+import { VirtualDevice } from './vdevices.js';
+import { Vplic, VPLIC_BASE, VPLIC_NDEV, VPLIC_SIZE, type VplicTarget } from './vplic.js';
+
+const EXC_LOAD_GUEST_PAGE = 21;
+const EXC_STORE_GUEST_PAGE = 23;
+/** sie/mie.SEIE (privileged §4.1.3). */
+const SIE_SEIE = 1n << 9n;
+
+/** What vio needs of the hypervisor (kept narrow so hypervisor.ts and this module stay apart). */
+export interface IoHost {
+  readonly ctx: ComponentContext;
+  readonly cfg: HypervisorConfig;
+  readonly ram: { readonly base: number; readonly u8: Uint8Array; read64(off: number): bigint };
+  /** Count an exit (and emit `hyp.exit`). */
+  exit(v: IoVcpu, reason: string, pc: bigint, extra?: Record<string, unknown>): void;
+  /** Component name → MMIO regions. */
+  deviceRegions(name: string): Array<{ base: number; size: number }> | undefined;
+}
+
+/** What vio needs of a vCPU. */
+export interface IoVcpu extends VplicTarget {
+  readonly index: number;
+  readonly hart: Hart;
+}
+
+/** PLIC sources of machine device `name`: the `interrupts` of its device-tree nodes. */
+export function machineDeviceIrqs(host: Pick<IoHost, 'ctx' | 'deviceRegions'>, name: string): number[] {
+  const out: number[] = [];
+  let tree: FdtNode;
+  try {
+    tree = host.ctx.machine.deviceTree();
+  } catch {
+    return out;
+  }
+  for (const reg of host.deviceRegions(name) ?? []) {
+    tree.walk((n) => {
+      if (n.name.endsWith(`@${reg.base.toString(16)}`)) for (const c of n.getCells('interrupts') ?? []) if (!out.includes(c)) out.push(c);
+    });
+  }
+  return out;
+}
+
+/**
+ * The machine's PLIC as the hypervisor uses it: the S-mode context of each physical hart
+ * (2N+1 with QEMU virt's M/S context pairs) belongs to HS, and passthrough sources are
+ * enabled there for the hart that runs the partition's first vCPU.
+ */
+export class PhysicalPlic {
+  /** Physical source → the partition I/O that owns it. */
+  readonly owner = new Map<number, PartitionIo>();
+  /** Physical source → the context it was claimed on (for the completion). */
+  private readonly claimedOn = new Map<number, number>();
+
+  constructor(
+    private readonly ctx: ComponentContext,
+    readonly base: number,
+  ) {}
+
+  context(hartIndex: number): number {
+    return 2 * hartIndex + 1;
+  }
+
+  private read(off: number): number {
+    return this.ctx.system.read(this.base + off, 4);
+  }
+
+  private write(off: number, v: number): void {
+    this.ctx.system.write(this.base + off, 4, v >>> 0);
+  }
+
+  /** Power-on: each partition's passthrough sources at priority 1, enabled on its first hart's S context. */
+  setup(parts: readonly PartitionIo[]): void {
+    this.owner.clear();
+    this.claimedOn.clear();
+    for (const io of parts) {
+      const hart = io.firstHart;
+      const c = this.context(hart);
+      this.write(0x20_0000 + 0x1000 * c, 0); // threshold 0
+      for (const s of io.passthroughSources) {
+        this.owner.set(s, io);
+        this.write(4 * s, 1);
+        const off = 0x2000 + 0x80 * c + 4 * (s >>> 5);
+        this.write(off, this.read(off) | (1 << (s & 31)));
+      }
+    }
+  }
+
+  /** Claim on hart `hartIndex`'s S context (PLIC spec §3.7); 0 when nothing is pending. */
+  claim(hartIndex: number): number {
+    const c = this.context(hartIndex);
+    const s = this.read(0x20_0004 + 0x1000 * c);
+    if (s !== 0) this.claimedOn.set(s, c);
+    return s;
+  }
+
+  /** Complete `source` on the context that claimed it (§3.8): the gateway takes the next request. */
+  complete(source: number): void {
+    const c = this.claimedOn.get(source);
+    if (c === undefined) return;
+    this.claimedOn.delete(source);
+    this.write(0x20_0004 + 0x1000 * c, source);
+  }
+}
+
+export class PartitionIo {
+  readonly vplic: Vplic | undefined;
+  readonly devices: VirtualDevice[] = [];
+  readonly passthroughSources: number[] = [];
+  /** Cluster index of the hart that runs vCPU 0 (where passthrough interrupts are taken). */
+  readonly firstHart: number;
+  physical: PhysicalPlic | undefined;
+  private plicPhandle = 0;
+
+  constructor(
+    private readonly host: IoHost,
+    readonly name: string,
+    readonly cfg: PartitionConfig,
+    readonly vcpus: readonly IoVcpu[],
+  ) {
+    this.firstHart = cfg.harts[0]!;
+    if (!hasVplic(host.cfg, cfg)) return;
+    this.vplic = new Vplic(vcpus, (s) => this.physical?.complete(s));
+    (cfg.virtual ?? []).forEach((d, i) => {
+      this.devices.push(new VirtualDevice(host.ctx, name, i, d, cfg.memory, (s, high) => this.vplic!.setLevel(s, high)));
+    });
+    if (host.cfg.plic !== undefined) {
+      for (const d of cfg.devices ?? []) {
+        for (const s of machineDeviceIrqs(host, d)) {
+          if (s >= 1 && s <= VPLIC_NDEV) {
+            this.passthroughSources.push(s);
+            this.vplic.addPassthrough(s);
+          }
+        }
+      }
+    }
+  }
+
+  /** Power-on (and partition reboot): vPLIC and devices back to reset. */
+  reset(): void {
+    this.vplic?.reset();
+    for (const d of this.devices) d.reset();
+  }
+
+  close(): void {
+    for (const d of this.devices) d.close();
+  }
+
+  /** HS state a vCPU needs for forwarding: SEIE so the physical S external interrupt reaches HS while the guest runs (H §9.2.2). */
+  hsSetup(v: IoVcpu): void {
+    if (this.physical === undefined) return;
+    const h = v.hart;
+    h.writeCsr(CSR.sie, (h.readCsr(CSR.sie) ?? 0n) | SIE_SEIE);
+  }
+
+  /**
+   * A physical supervisor external interrupt at HS on this partition's hart: claim every
+   * pending source there and pend it in its owner's vPLIC (the owner raises VSEIP).
+   */
+  static externalInterrupt(plic: PhysicalPlic, hartIndex: number): number {
+    let n = 0;
+    for (;;) {
+      const s = plic.claim(hartIndex);
+      if (s === 0) return n;
+      n++;
+      const io = plic.owner.get(s);
+      if (io?.vplic === undefined) plic.complete(s);
+      else io.vplic.raisePassthrough(s);
+    }
+  }
+
+  // ------------------------------------------------------------ trap and emulate
+
+  private emulatedAt(gpa: number): 'vplic' | VirtualDevice | undefined {
+    if (this.vplic !== undefined && gpa >= VPLIC_BASE && gpa < VPLIC_BASE + VPLIC_SIZE) return 'vplic';
+    for (const d of this.devices) if (d.contains(gpa)) return d;
+    return undefined;
+  }
+
+  /** Does guest physical `gpa` trap to an emulated window? */
+  emulates(gpa: number): boolean {
+    return this.emulatedAt(gpa) !== undefined;
+  }
+
+  /**
+   * A load or store guest-page fault (H §9.4.4) in an emulated window: decode the access,
+   * emulate it, step sepc over the instruction and return to the guest. False when the
+   * fault is not for an emulated window or the access is not one the device decodes; the
+   * hypervisor then treats it as a blocked access.
+   */
+  handleGuestFault(v: IoVcpu, trap: TrapInfo, sepc: bigint): boolean {
+    if (trap.cause !== EXC_LOAD_GUEST_PAGE && trap.cause !== EXC_STORE_GUEST_PAGE) return false;
+    const hart = v.hart;
+    const gpa = Number((((hart.readCsr(CSR.htval) ?? 0n) << 2n) | (trap.tval & 3n)) & ((1n << 53n) - 1n));
+    const target = this.emulatedAt(gpa);
+    if (target === undefined) return false;
+    const kind = target === 'vplic' ? 'vplic' : 'virtio';
+    const fromHtinst = decodeHtinst(hart.readCsr(CSR.htinst) ?? 0n);
+    let insn: MmioInsn | undefined;
+    if (fromHtinst === 'fetch') {
+      const bits = fetchGuestInstruction(hart.readCsr(CSR.vsatp) ?? 0n, sepc, (a) => this.guestRead64(a), (a) => this.guestRead16(a));
+      if (bits === undefined) {
+        // The guest's translation of its own pc changed under it: let it run the instruction again.
+        this.host.exit(v, `${kind}-retry`, sepc);
+        hart.sret();
+        return true;
+      }
+      insn = decodeInstruction(bits);
+    } else insn = fromHtinst;
+    const store = trap.cause === EXC_STORE_GUEST_PAGE;
+    if (insn === undefined || insn.store !== store) return false;
+    if (store) {
+      const value = hart.readReg(insn.reg);
+      if (!this.writeEmulated(target, gpa, insn.size, value)) return false;
+    } else {
+      const value = this.readEmulated(target, gpa, insn.size);
+      if (value === undefined) return false;
+      const n = BigInt(insn.size * 8);
+      hart.writeReg(insn.reg, insn.signed ? BigInt.asIntN(Number(n), value) : BigInt.asUintN(Number(n), value));
+    }
+    this.host.exit(v, `${kind}-${store ? 'store' : 'load'}`, sepc, { address: '0x' + gpa.toString(16) });
+    hart.writeCsr(CSR.sepc, sepc + BigInt(insn.length));
+    hart.sret();
+    return true;
+  }
+
+  private readEmulated(target: 'vplic' | VirtualDevice, gpa: number, size: 1 | 2 | 4 | 8): bigint | undefined {
+    if (target === 'vplic') {
+      const v = this.vplic!.read(gpa - VPLIC_BASE, size);
+      return v === undefined ? undefined : BigInt(v >>> 0);
+    }
+    if (size === 8) {
+      // Two 32-bit accesses, low word first, as a 32-bit interconnect carries a 64-bit one.
+      return BigInt(target.read(gpa, 4) >>> 0) | (BigInt(target.read(gpa + 4, 4) >>> 0) << 32n);
+    }
+    return BigInt(target.read(gpa, size) >>> 0);
+  }
+
+  private writeEmulated(target: 'vplic' | VirtualDevice, gpa: number, size: 1 | 2 | 4 | 8, value: bigint): boolean {
+    if (target === 'vplic') return size !== 8 && this.vplic!.write(gpa - VPLIC_BASE, size, Number(BigInt.asUintN(32, value)));
+    if (size === 8) {
+      target.write(gpa, 4, Number(value & 0xffffffffn));
+      target.write(gpa + 4, 4, Number((value >> 32n) & 0xffffffffn));
+    } else target.write(gpa, size, Number(BigInt.asUintN(size * 8, value)));
+    return true;
+  }
+
+  private guestRead64(gpa: number): bigint | undefined {
+    const hpa = guestToHost(this.cfg.memory, gpa, 8);
+    if (hpa === undefined || gpa % 8 !== 0) return undefined;
+    return this.host.ram.read64(hpa - this.host.ram.base);
+  }
+
+  private guestRead16(gpa: number): number | undefined {
+    const hpa = guestToHost(this.cfg.memory, gpa, 2);
+    if (hpa === undefined) return undefined;
+    const u8 = this.host.ram.u8;
+    const o = hpa - this.host.ram.base;
+    return u8[o]! | (u8[o + 1]! << 8);
+  }
+
+  // ------------------------------------------------------------ device tree
+
+  /**
+   * The vPLIC node (QEMU virt's shape: `interrupts-extended` pairs of M (11) and S (9)
+   * external interrupt causes per vCPU, of which Linux uses the S ones); returns its
+   * phandle, or 0 without a vPLIC.
+   */
+  addPlicNode(root: FdtNode): number {
+    if (this.vplic === undefined) return 0;
+    const ext: number[] = [];
+    for (const v of this.vcpus) {
+      const intc = root.find(`/cpus/cpu@${v.index}/interrupt-controller`);
+      if (intc === undefined) continue;
+      const ph = intc.phandle();
+      ext.push(ph, 11, ph, 9);
+    }
+    const n = root.child(`plic@${VPLIC_BASE.toString(16)}`);
+    n.cells('#address-cells', 0).cells('#interrupt-cells', 1).flag('interrupt-controller');
+    n.strs('compatible', 'sifive,plic-1.0.0', 'riscv,plic0');
+    n.reg([VPLIC_BASE, VPLIC_SIZE]);
+    n.cells('riscv,ndev', VPLIC_NDEV);
+    n.cells('interrupts-extended', ...ext);
+    this.plicPhandle = n.phandle();
+    return this.plicPhandle;
+  }
+
+  /** Interrupt wiring of a copied passthrough node: its sources, now of the vPLIC. */
+  wirePassthrough(copy: FdtNode, machineNode: FdtNode): void {
+    const irqs = machineNode.getCells('interrupts');
+    if (this.physical === undefined || this.plicPhandle === 0 || irqs === undefined) return;
+    copy.cells('interrupts', ...irqs).cells('interrupt-parent', this.plicPhandle);
+  }
+
+  /** virtio-mmio nodes as QEMU virt writes them. */
+  addDeviceNodes(root: FdtNode): void {
+    for (const d of this.devices) {
+      const n = root.child(`virtio_mmio@${d.base.toString(16)}`);
+      n.str('compatible', 'virtio,mmio');
+      n.reg([d.base, d.size]);
+      n.cells('interrupts', d.irq).cells('interrupt-parent', this.plicPhandle);
+    }
+  }
+}
