@@ -36,7 +36,7 @@ at_el2:
 	mrs	x1, hcr_el2
 	check	x1, 0x80000000, 5	/* RW is RES1 */
 	mrs	x1, id_aa64pfr0_el1
-	check	x1, 0xff1111, 6
+	check	x1, 0x1111, 6		/* FP and AdvSIMD implemented (0) */
 	/* TSC, TWI, TVM, TID3, TTLB */
 	ldr	x0, =(1 << 31) | (1 << 19) | (1 << 13) | (1 << 26) | (1 << 18) | (1 << 25)
 	msr	hcr_el2, x0

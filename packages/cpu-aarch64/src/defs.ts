@@ -103,9 +103,9 @@ export type CpuModel = 'cortex-a53' | 'cortex-a72';
 /**
  * Identification registers of the modelled cores (values from the cores' TRMs, as QEMU
  * uses them), trimmed to what this model implements:
- *  - ID_AA64PFR0: EL0..EL3 AArch64 only (1 each, no AArch32); FP and AdvSIMD 0xF (not
- *    implemented until the FP/AdvSIMD work lands); GIC field set at run time when a GICv3
- *    system-register interface is attached.
+ *  - ID_AA64PFR0: EL0..EL3 AArch64 only (1 each, no AArch32); FP = 0 and AdvSIMD = 0
+ *    (single and double precision and the Armv8.0 AdvSIMD set, no FEAT_FP16 half-precision
+ *    arithmetic); GIC field set at run time when a GICv3 system-register interface is attached.
  *  - ID_AA64ISAR0: CRC32 = 1 (CRC32/CRC32C implemented; Debian's U-Boot uses them), no AES/SHA.
  *  - ID_AA64DFR0: DebugVer v8 (6), 2 breakpoints, 2 watchpoints, 1 context comparator, PMUVer
  *    0 (no PMU: PMU registers are UNDEFINED).
@@ -144,7 +144,7 @@ export const MODELS: Record<CpuModel, CpuIdRegs> = {
   },
 };
 
-export const ID_AA64PFR0 = 0x00ff1111n;
+export const ID_AA64PFR0 = 0x00001111n;
 /** ID_AA64ISAR0_EL1.CRC32 [19:16] = 1. */
 export const ID_AA64ISAR0 = 0x10000n;
 export const ID_AA64DFR0 = 0x00101006n;

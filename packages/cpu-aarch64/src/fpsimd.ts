@@ -28,6 +28,7 @@ import {
 import type { A64Core } from './core.js';
 import { fpAccessCheck } from './sysregs.js';
 import { checkSpAlign, cond } from './exec.js';
+import { acrossLanes, byElement, misc2, pairwiseScalar, threeSame } from './advsimd.js';
 import { simdCopy, simdExt, simdModImm, simdPermute, simdShiftImm, simdTbl, simdThreeDiff } from './advsimd-int.js';
 import {
   M64, fpEnv, fpFlags, RM_OF, type FV, type FOps, S, D, T64, T32, T16, T8, fget, fsetScalar, xreg, wreg, setX, setW,
@@ -396,7 +397,8 @@ function fp3(c: A64Core, insn: number): void {
   if (o1) va = f.neg(va);
   if (o0 !== o1) vn = f.neg(vn);
   const e = fpEnv(c);
-  const r = f.fma(e, va, vn, fget(c, m, 0, es));
+  // FPMulAdd(addend, op1, op2): softfloat's fma(a, b, c) is a*b + c with Arm's NaN order (c, a, b).
+  const r = f.fma(e, vn, fget(c, m, 0, es), va);
   fpFlags(c);
   fsetScalar(c, d, es, r);
   c.next();
@@ -423,7 +425,7 @@ function fp2(c: A64Core, insn: number): void {
     case 5: r = f.min(e, a, b); break;
     case 6: r = f.maxnm(e, a, b); break;
     case 7: r = f.minnm(e, a, b); break;
-    case 8: r = f.mul(e, a, b); r = isNaNv(r, es) ? r : f.neg(r); break; // FNMUL: FPNeg(FPMul) (NaN results not negated)
+    case 8: r = f.neg(f.mul(e, a, b)); break; // FNMUL: FPNeg(FPMul), a NaN result's sign flips too (FPCR.AH = 0)
     default: return c.undef();
   }
   fpFlags(c);
@@ -659,7 +661,7 @@ function simd(c: A64Core, insn: number): void {
   const op1 = (insn >>> 23) & 3;
   const op2 = (insn >>> 19) & 15;
   const op3 = (insn >>> 10) & 0x1ff;
-  if ((op0 & 9) !== 0) return c.undef(); // crypto and unallocated
+  if ((op0 & 8) !== 0) return c.undef(); // op0 1xxx: SM3/SHA512/... (not in Armv8.0) and unallocated
   const scalar = (op0 & 5) === 5;
   if (!scalar && (op0 & 5) !== 0 && (op0 & 5) !== 4) return c.undef();
   if (scalar) {
@@ -686,19 +688,3 @@ function simd(c: A64Core, insn: number): void {
   return c.undef();
 }
 
-// Groups still to be written: UNDEFINED until they are.
-function misc2(c: A64Core, _insn: number, _scalar: boolean): void {
-  c.undef();
-}
-function pairwiseScalar(c: A64Core, _insn: number): void {
-  c.undef();
-}
-function threeSame(c: A64Core, _insn: number, _scalar: boolean): void {
-  c.undef();
-}
-function byElement(c: A64Core, _insn: number, _scalar: boolean): void {
-  c.undef();
-}
-function acrossLanes(c: A64Core, _insn: number): void {
-  c.undef();
-}
