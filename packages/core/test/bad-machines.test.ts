@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildSimulation, ConfigError, loadMachine, PluginRegistry, SimError } from '../src/index.js';
+import { buildSystem, ConfigError, loadSystem, PluginRegistry, SimError } from '../src/index.js';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bad-machines');
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
@@ -45,12 +45,13 @@ async function failure(file: string, c: Case): Promise<unknown> {
   const registry = new PluginRegistry();
   for (const p of c.plugins) await registry.load(path.resolve(dir, p), dir);
   try {
-    const config = await loadMachine(file, {
+    // Single- and multi-machine files alike.
+    const config = await loadSystem(file, {
       registry,
       sets: c.sets,
       overrides: { ...(c.smp !== undefined ? { smp: c.smp } : {}), ...(c.memory !== undefined ? { memory: c.memory } : {}) },
     });
-    const { sim } = await buildSimulation(config, registry);
+    const { sim } = await buildSystem(config, registry);
     sim.dispose();
   } catch (e) {
     return e;

@@ -16,14 +16,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadMachine, type CliOverrides } from '../config/loader.js';
+import { type CliOverrides } from '../config/loader.js';
 import { composeSchema } from '../config/compose.js';
 import { didYouMean } from '../config/validate.js';
-import type { MachineConfig } from '../config/types.js';
+import type { MachineConfig, SystemConfig } from '../config/types.js';
+import { loadSystem } from '../config/system.js';
 import { writeDtb } from '../fdt/dtb.js';
 import { writeDts } from '../fdt/dts.js';
 import type { FdtNode } from '../fdt/node.js';
-import { buildSimulation, creationOrder } from '../machine/build.js';
+import { buildSimulation, buildSystem, creationOrder } from '../machine/build.js';
 import { stringify as stringifyYaml, type ScalarTag } from 'yaml';
 import type { IrqRef } from '../plugin/types.js';
 import type { Machine, Simulation } from '../machine/machine.js';
@@ -154,10 +155,11 @@ ${MACHINE_HELP}`,
   dtb: {
     summary: 'write the device tree of a machine (or of one partition)',
     usage: 'tessera dtb <machine.yaml> [--dts] [-o FILE] [--partition NAME] [options]',
-    options: { ...machineFlags, dts: { type: 'boolean' }, output: { type: 'string', short: 'o' }, partition: { type: 'string' } },
+    options: { ...machineFlags, dts: { type: 'boolean' }, output: { type: 'string', short: 'o' }, partition: { type: 'string' }, machine: { type: 'string' } },
     help: `  --dts                 write DTS source instead of a DTB
   -o, --output FILE     write to FILE ('-' for stdout); without it DTS goes to stdout and a DTB needs -o
   --partition NAME      the device tree a component (the hypervisor) gives to partition NAME
+  --machine NAME        which machine of a multi-machine file (machines: NAME)
 ${MACHINE_HELP}`,
     run: cmdDtb,
   },
@@ -281,7 +283,11 @@ async function registryWith(args: ParsedArgs, io: CliIo): Promise<PluginRegistry
   return registry;
 }
 
-async function load(args: ParsedArgs, io: CliIo, cmd: string): Promise<{ config: MachineConfig; registry: PluginRegistry }> {
+/**
+ * Load the machine file of either kind: `config` is its (first) machine; `system` has every
+ * machine and link of a multi-machine file.
+ */
+async function load(args: ParsedArgs, io: CliIo, cmd: string): Promise<{ config: MachineConfig; system: SystemConfig; registry: PluginRegistry }> {
   const file = oneMachine(args, cmd);
   const registry = await registryWith(args, io);
   const overrides: CliOverrides = {
@@ -293,8 +299,8 @@ async function load(args: ParsedArgs, io: CliIo, cmd: string): Promise<{ config:
     ...(str(args, 'dtb') !== undefined ? { dtb: str(args, 'dtb')! } : {}),
     ...(str(args, 'append') !== undefined ? { append: str(args, 'append')! } : {}),
   };
-  const config = await loadMachine(file, { registry, sets: list(args, 'set'), overrides, cwd: io.cwd });
-  return { config, registry };
+  const system = await loadSystem(file, { registry, sets: list(args, 'set'), overrides, cwd: io.cwd });
+  return { config: system.machines[0]!, system, registry };
 }
 
 function positiveNumber(text: string | undefined, flag: string, integer: boolean): number | undefined {
@@ -316,8 +322,10 @@ async function cmdRun(args: ParsedArgs, io: CliIo): Promise<number> {
       throw new UsageError(`--until: not a regular expression: ${(e as Error).message}`);
     }
   }
-  const { config, registry } = await load(args, io, 'run');
-  const { sim } = await buildSimulation(config, registry);
+  const { config, system, registry } = await load(args, io, 'run');
+  // Every machine of a multi-machine file runs in one simulation; the run ends when all
+  // have powered off, with the first non-zero exit code.
+  const { sim } = await buildSystem(system, registry);
   let interrupted = false;
   const onSigint = (): void => {
     interrupted = true;
@@ -415,13 +423,19 @@ async function untilOrInterrupted<T>(p: Promise<T>, interrupted: () => boolean):
 }
 
 async function cmdValidate(args: ParsedArgs, io: CliIo): Promise<number> {
-  const { config, registry } = await load(args, io, 'validate');
+  const { config, system, registry } = await load(args, io, 'validate');
   // Building catches what only instantiation can see (overlapping regions, wiring).
-  const { sim, machine } = await buildSimulation(config, registry);
+  const { sim, machines } = await buildSystem(system, registry);
   try {
-    if (args.values.print === true) io.out(printConfig(config));
+    if (args.values.print === true) io.out(system.multi ? printSystem(system) : printConfig(config));
     const rel = path.relative(io.cwd, config.file);
-    io.out(`${rel === '' || rel.startsWith('..') ? config.file : rel}: ok (machine '${config.name}', ${machine.componentNames.length} components)\n`);
+    const shown = rel === '' || rel.startsWith('..') ? config.file : rel;
+    if (system.multi) {
+      const each = machines.map((m) => `${m.name}: ${m.componentNames.length} components`).join(', ');
+      io.out(`${shown}: ok (${machines.length} machines: ${each}; ${system.links.length} link(s)${system.links.length > 0 ? `: ${system.links.map((l) => l.name).join(', ')}` : ''})\n`);
+    } else {
+      io.out(`${shown}: ok (machine '${config.name}', ${machines[0]!.componentNames.length} components)\n`);
+    }
   } finally {
     sim.dispose();
   }
@@ -429,8 +443,10 @@ async function cmdValidate(args: ParsedArgs, io: CliIo): Promise<number> {
 }
 
 async function cmdDtb(args: ParsedArgs, io: CliIo): Promise<number> {
-  const { config, registry } = await load(args, io, 'dtb');
-  const { sim, machine } = await buildSimulation(config, registry);
+  const { system, registry } = await load(args, io, 'dtb');
+  const config = pickMachine(system, str(args, 'machine'));
+  const { sim } = await buildSystem({ ...system, machines: [config] }, registry);
+  const machine = sim.machines[0]!;
   try {
     connectOnly(machine);
     const partition = str(args, 'partition');
@@ -461,8 +477,46 @@ async function cmdDtb(args: ParsedArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
+/** `--machine NAME`: one machine of the file (needed when it has several). */
+function pickMachine(system: SystemConfig, name: string | undefined): MachineConfig {
+  const names = system.machines.map((m) => m.name);
+  if (name === undefined) {
+    if (system.machines.length === 1) return system.machines[0]!;
+    throw new UsageError(`${path.basename(system.file)} describes ${names.length} machines: choose one with --machine ${names.join('|')}`);
+  }
+  const found = system.machines.find((m) => m.name === name);
+  if (found === undefined) {
+    const close = didYouMean(name, names);
+    throw new UsageError(`--machine: no machine '${name}' in ${path.basename(system.file)}${close ? ` (did you mean '${close}'?)` : ''} (machines: ${names.join(', ')})`);
+  }
+  return found;
+}
+
+/** A multi-machine file as loaded (`validate --print`): links, then each machine's body. */
+function printSystem(system: SystemConfig): string {
+  const links: Record<string, unknown> = {};
+  for (const l of system.links) links[l.name] = { type: l.type, ...l.options };
+  const machines: Record<string, unknown> = {};
+  for (const m of system.machines) {
+    const { name: _name, ...body } = configDoc(m);
+    machines[m.name] = body;
+  }
+  const doc = {
+    name: system.name,
+    ...(system.description !== undefined ? { description: system.description } : {}),
+    ...(system.plugins.length > 0 ? { plugins: system.plugins } : {}),
+    ...(system.links.length > 0 ? { links } : {}),
+    machines,
+  };
+  return stringifyYaml(doc, { schema: 'core', customTags: [hexTag] });
+}
+
 /** The loaded machine as YAML (`validate --print`). */
 function printConfig(config: MachineConfig): string {
+  return stringifyYaml(configDoc(config), { schema: 'core', customTags: [hexTag] });
+}
+
+function configDoc(config: MachineConfig): Record<string, unknown> {
   const hexKeys = /^(base|address|addr|size|.*-base|.*-size|reset-vector|tohost)$/;
   const conv = (v: unknown, key: string): unknown => {
     if (typeof v === 'number' && Number.isInteger(v) && v >= 0x1000 && hexKeys.test(key)) return new HexNumber(v);
@@ -485,7 +539,7 @@ function printConfig(config: MachineConfig): string {
     ...(Object.keys(config.boot).length > 0 ? { boot: config.boot } : {}),
     components,
   };
-  return stringifyYaml(doc, { schema: 'core', customTags: [hexTag] });
+  return doc;
 }
 
 const hexTag: ScalarTag = {
@@ -554,9 +608,12 @@ async function cmdList(args: ParsedArgs, io: CliIo): Promise<number> {
     seen.add(p);
     lines.push(`${p.name} ${p.version}${p.description ? ` - ${p.description}` : ''}`);
     const types = Object.entries(p.components).sort(([a], [b]) => (a < b ? -1 : 1));
-    if (types.length === 0) lines.push('  (no component types yet)');
-    const w = Math.max(0, ...types.map(([t]) => t.length));
+    const links = Object.entries(p.links ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+    if (types.length === 0 && links.length === 0) lines.push('  (no component types yet)');
+    const w = Math.max(0, ...types.map(([t]) => t.length), ...links.map(([t]) => t.length + 7));
     for (const [t, c] of types) lines.push(`  ${t.padEnd(w)}  ${c.description}`);
+    // Link types go under a multi-machine file's links: (not under components:).
+    for (const [t, l] of links) lines.push(`  ${`${t} (link)`.padEnd(w)}  ${l.description}`);
   }
   for (const l of libraries) lines.push(`${l} (no component types: a library, or a plugin not written yet)`);
   io.out(lines.join('\n') + '\n');

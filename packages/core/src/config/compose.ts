@@ -22,7 +22,7 @@ export function plainSchema(schema: unknown): unknown {
   const s = schema as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(s)) {
-    if (k === 'x-tessera' || k === 'x-tessera-api') continue;
+    if (k === 'x-tessera' || k === 'x-tessera-api' || k === 'x-tessera-link') continue;
     // Keywords whose values are maps of names to schemas, or schemas, or lists of schemas.
     out[k] = k === 'enum' || k === 'const' || k === 'default' || k === 'examples' || k === 'required' ? v : plainSchema(v);
   }
@@ -66,6 +66,23 @@ export function composeSchema(registry: PluginRegistry, plugins?: readonly strin
       });
     }
   }
+  // Link types (a multi-machine file's `links:`), chosen by `type` the same way.
+  const linkBranches: JsonSchema[] = [];
+  const linkNames: string[] = [];
+  const linkCount = new Map<string, number>();
+  for (const p of chosen) for (const t of Object.keys(p.links ?? {})) linkCount.set(t, (linkCount.get(t) ?? 0) + 1);
+  for (const p of chosen) {
+    for (const [t, type] of Object.entries(p.links ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const written = linkCount.get(t)! > 1 ? [`${p.name}#${t}`] : [t, `${p.name}#${t}`];
+      linkNames.push(...written);
+      const opts = plainSchema(type.schema) as Record<string, unknown>;
+      const props = { type: { enum: written, description: `${type.description} (${p.name})` }, ...((opts.properties as Record<string, unknown> | undefined) ?? {}) };
+      linkBranches.push({
+        if: { properties: { type: { enum: written } }, required: ['type'] },
+        then: { ...opts, type: 'object', properties: props, description: type.description },
+      });
+    }
+  }
   const top = plainSchema(machineBodySchema) as Record<string, unknown>;
   const topProps = { ...(top.properties as Record<string, unknown>) };
   topProps.include = {
@@ -87,10 +104,46 @@ export function composeSchema(registry: PluginRegistry, plugins?: readonly strin
       ],
     },
   };
+  // A machine entry of a multi-machine file is a machine body whose components may all come
+  // from its includes.
+  const machineEntry = {
+    type: 'object',
+    additionalProperties: false,
+    description: 'a machine: a machine file\'s body (include:, plugins:, components:, ...); its key is its name',
+    properties: { ...topProps, components: { $ref: '#/properties/components' } },
+  };
+  const single = Object.keys(topProps);
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'Tessera machine file',
     ...top,
-    properties: topProps,
+    required: [],
+    properties: {
+      ...topProps,
+      links: {
+        type: 'object',
+        description: 'multi-machine files: links between the machines by name (`type` plus that link type\'s options)',
+        propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$' },
+        additionalProperties: {
+          type: 'object',
+          required: ['type'],
+          // With no plugin declaring link types, no `type` is valid.
+          properties: { type: linkNames.length > 0 ? { type: 'string', enum: linkNames, description: 'link type' } : { not: {}, description: 'link type (no plugin in use declares one)' } },
+          ...(linkBranches.length > 0 ? { allOf: linkBranches } : {}),
+        },
+      },
+      machines: {
+        type: 'object',
+        minProperties: 1,
+        description: 'multi-machine files: machines by name, each a machine body that may include machine files',
+        propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$' },
+        additionalProperties: { $ref: '#/definitions/machine' },
+      },
+    },
+    definitions: { machine: machineEntry },
+    // One machine (components:) or several (machines: + links:), never both.
+    if: { required: ['machines'] },
+    then: { properties: Object.fromEntries(single.filter((k) => !['name', 'description', 'plugins'].includes(k)).map((k) => [k, false])) },
+    else: { required: ['components'], properties: { links: false } },
   };
 }

@@ -4,3 +4,4 @@ export { loadMachine, loadBody, machineBodySchema, type CliOverrides, type LoadO
 export { PositionMap, parseYamlSource, type ParsedSource } from './source.js';
 export { validateValue, didYouMean, type CoercionScope } from './validate.js';
 export { composeSchema } from './compose.js';
+export { loadSystem, isSystemFile, systemSchema } from './system.js';

@@ -85,36 +85,53 @@ export async function loadMachine(file: string, opts: LoadOptions): Promise<Mach
   return loadBody(layer.value, layer.positions, '', { file: top, registry: opts.registry, cwd });
 }
 
-interface Layer {
+export interface Layer {
   readonly file: string;
   value: Record<string, unknown>;
   readonly positions: PositionMap;
 }
 
-function errAt(p: SourcePos, jsonPath: string, detail: string, hint?: string): ConfigError {
+export function errAt(p: SourcePos, jsonPath: string, detail: string, hint?: string): ConfigError {
+  return errAtTop(p, jsonPath, detail, hint);
+}
+
+function errAtTop(p: SourcePos, jsonPath: string, detail: string, hint?: string): ConfigError {
   const e = new ConfigError(p.file, p.line, p.column, jsonPath, detail);
   if (hint !== undefined) Object.defineProperty(e, 'hint', { value: hint, enumerable: true });
   return e;
 }
 
-/** Read one file and the files it includes, merged. `from` is where it was included. */
-function readLayer(file: string, stack: readonly string[], from: SourcePos | undefined): Layer {
-  let text: string;
+/** Read a machine file as text, with one clear message if it cannot be read. */
+export function readMachineText(file: string, from: SourcePos | undefined, fromPath = '/include'): string {
   try {
-    text = fs.readFileSync(file, 'utf8');
+    return fs.readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as { code?: string }).code;
     const what = from === undefined ? 'machine file' : 'included file';
     const detail = code === 'ENOENT' ? `${what} '${file}' does not exist` : `cannot read ${what} '${file}': ${(e as Error).message}`;
-    if (from !== undefined) throw errAt(from, '/include', detail);
+    if (from !== undefined) throw errAt(from, fromPath, detail);
     throw new SimError(detail, code === 'ENOENT' ? 'check the path (machines live in machines/)' : undefined);
   }
+}
+
+/** Read one file and the files it includes, merged. `from` is where it was included. */
+function readLayer(file: string, stack: readonly string[], from: SourcePos | undefined, fromPath = '/include'): Layer {
+  const text = readMachineText(file, from, fromPath);
   const parsed: ParsedSource = parseYamlSource(text, file);
   if (!isPlainObject(parsed.value)) {
     const p = parsed.positions.valueAt('');
     throw errAt(p, '', `expected a machine description (a map with name, plugins and components), got ${parsed.value === null ? 'an empty file' : 'a ' + (Array.isArray(parsed.value) ? 'list' : 'single value')}`);
   }
-  const own = parsed.value;
+  return composeLayer(file, parsed.value, parsed.positions, stack, '');
+}
+
+/**
+ * Merge the machine body `own` (positions keyed from the body's root) over the files its
+ * `include:` names. `file` is the file the body is written in: includes and plugin paths
+ * are relative to it. `at` is the body's JSON path there, for messages (`''`, or
+ * `/machines/NAME` in a multi-machine file).
+ */
+export function composeLayer(file: string, own: Record<string, unknown>, ownPositions: PositionMap, stack: readonly string[], at: string): Layer {
   const dir = path.dirname(file);
 
   // Plugin paths are relative to the file that names them.
@@ -123,26 +140,26 @@ function readLayer(file: string, stack: readonly string[], from: SourcePos | und
   }
 
   // Without includes the file's own position map is the layer's (nothing to copy).
-  const merged: Layer = { file, value: {}, positions: own.include === undefined ? parsed.positions : new PositionMap(parsed.positions.fallback) };
+  const merged: Layer = { file, value: {}, positions: own.include === undefined ? ownPositions : new PositionMap(ownPositions.fallback) };
   if (own.include !== undefined) {
     const inc = own.include;
     const list = typeof inc === 'string' ? [inc] : inc;
     if (!Array.isArray(list) || list.some((x) => typeof x !== 'string')) {
-      throw errAt(parsed.positions.valueAt('/include'), '/include', 'expected a file name or a list of file names');
+      throw errAt(ownPositions.valueAt('/include'), `${at}/include`, 'expected a file name or a list of file names');
     }
     list.forEach((name, i) => {
       const incPath = path.resolve(dir, name as string);
-      const incPos = parsed.positions.valueAt(typeof inc === 'string' ? '/include' : `/include/${i}`);
+      const incPos = ownPositions.valueAt(typeof inc === 'string' ? '/include' : `/include/${i}`);
       if (incPath === file || stack.includes(incPath)) {
         const chain = [...stack, file, incPath].map((f) => path.basename(f)).join(' -> ');
-        throw errAt(incPos, '/include', `include cycle: ${chain}`);
+        throw errAt(incPos, `${at}/include`, `include cycle: ${chain}`);
       }
-      const sub = readLayer(incPath, [...stack, file], incPos);
+      const sub = readLayer(incPath, [...stack, file], incPos, `${at}/include`);
       mergeLayer(merged, sub.value, sub.positions);
     });
     delete own.include;
   }
-  mergeLayer(merged, own, parsed.positions);
+  mergeLayer(merged, own, ownPositions);
   return merged;
 }
 
@@ -225,10 +242,11 @@ function mergeDeep(dst: Record<string, unknown>, src: Record<string, unknown>, a
 }
 
 /** Put `value` (with positions relative to its own root) at `segments` of the layer. */
-function setAt(layer: Layer, segments: readonly string[], parsed: ParsedSource, where: SourcePos, shown: string): void {
+function setAt(layer: Layer, segments: readonly string[], parsed: ParsedSource, where: SourcePos, shown: string, at = ''): void {
   // Lists are indexed by number (`windows.1.size`); an index one past the end appends.
   let obj: Record<string, unknown> | unknown[] = layer.value;
   let p = '';
+  const errAt = (w: SourcePos, jsonPath: string, detail: string): ConfigError => errAtTop(w, at + jsonPath, detail);
   const slot = (container: Record<string, unknown> | unknown[], seg: string, upTo: number): string => {
     if (!Array.isArray(container)) return seg;
     const n = /^(0|[1-9][0-9]*)$/.test(seg) ? Number(seg) : NaN;
@@ -267,13 +285,27 @@ function setAt(layer: Layer, segments: readonly string[], parsed: ParsedSource, 
 }
 
 function applySets(layer: Layer, sets: readonly string[]): void {
-  sets.forEach((arg, i) => {
-    const line = i + 1;
+  applySetList(layer, sets.map((arg, i) => ({ arg, line: i + 1 })), '');
+}
+
+/** One `--set` argument and its place on the command line (the N-th --set is line N). */
+export interface SetArg {
+  readonly arg: string;
+  readonly line: number;
+  /** Characters of `arg` that chose the layer (`machines.left.`), skipped here but counted in columns. */
+  readonly skip?: number;
+}
+
+/** Apply `--set` arguments to `layer`, whose JSON path in messages is `at`. */
+export function applySetList(layer: Layer, sets: readonly SetArg[], at: string): void {
+  sets.forEach(({ arg: full, line, skip = 0 }) => {
+    const errAt = (w: SourcePos, jsonPath: string, detail: string): ConfigError => errAtTop(w, at + jsonPath, detail);
+    const arg = full.slice(skip);
     const eq = arg.indexOf('=');
     if (eq <= 0) throw errAt({ file: '<--set>', line, column: 1 }, '', `expected path=value (like components.uart0.console=none), got ${JSON.stringify(arg)}`);
     const pathText = arg.slice(0, eq);
     const valueText = arg.slice(eq + 1);
-    const where: SourcePos = { file: '<--set>', line, column: eq + 2 };
+    const where: SourcePos = { file: '<--set>', line, column: skip + eq + 2 };
     const segments = pathText.split('.');
     if (segments.some((s) => s === '')) {
       throw errAt({ file: '<--set>', line, column: 1 }, '', `'${pathText}' is not a dotted path like components.uart0.console`);
@@ -282,13 +314,15 @@ function applySets(layer: Layer, sets: readonly string[]): void {
     if (valueText.trim() === '') {
       parsed = { file: '<--set>', value: '', positions: new PositionMap(where) };
     } else {
-      parsed = parseYamlSource(valueText, '<--set>', { line, columnOffset: eq + 1 });
+      parsed = parseYamlSource(valueText, '<--set>', { line, columnOffset: skip + eq + 1 });
     }
-    setAt(layer, segments, parsed, where, `--set ${pathText}`);
+    setAt(layer, segments, parsed, where, `--set ${full.slice(0, skip)}${pathText}`, at);
   });
 }
 
-function applyOverrides(layer: Layer, o: CliOverrides): void {
+/** Apply the QEMU-style flags to `layer`, whose JSON path in messages is `at`. */
+export function applyOverrides(layer: Layer, o: CliOverrides, at = ''): void {
+  const errAt = (w: SourcePos, jsonPath: string, detail: string): ConfigError => errAtTop(w, at + jsonPath, detail);
   const v = layer.value;
   const flagPos = (flag: string): SourcePos => ({ file: `<${flag}>`, line: 1, column: 1 });
   const scalar = (value: unknown, flag: string): ParsedSource => ({ file: `<${flag}>`, value, positions: new PositionMap(flagPos(flag)) });
@@ -302,7 +336,7 @@ function applyOverrides(layer: Layer, o: CliOverrides): void {
     if (!isPlainObject(comps[target])) {
       throw errAt(layer.positions.valueAt(`/${key}`), `/${key}`, `no component named '${target}' in this machine (${flag} sets its '${option}')`);
     }
-    setAt(layer, ['components', target, option], scalar(value, flag), flagPos(flag), flag);
+    setAt(layer, ['components', target, option], scalar(value, flag), flagPos(flag), flag, at);
   };
   if (o.smp !== undefined) named('smp', '--smp', 'count', typeof o.smp === 'string' && /^\d+$/.test(o.smp) ? Number(o.smp) : o.smp);
   if (o.memory !== undefined) {
@@ -313,7 +347,7 @@ function applyOverrides(layer: Layer, o: CliOverrides): void {
   for (const k of ['firmware', 'kernel', 'initrd', 'dtb', 'append'] as const) {
     const val = o[k];
     if (val === undefined) continue;
-    setAt(layer, ['boot', k], scalar(val, `--${k}`), flagPos(`--${k}`), `--${k}`);
+    setAt(layer, ['boot', k], scalar(val, `--${k}`), flagPos(`--${k}`), `--${k}`, at);
   }
 }
 
@@ -322,6 +356,10 @@ export interface BodyContext {
   readonly file: string;
   readonly registry: PluginRegistry;
   readonly cwd: string;
+  /** The links of a multi-machine file (name -> link type), when it declares `links:`. */
+  readonly links?: ReadonlyMap<string, string>;
+  /** Filled with the links the machine's components name. */
+  readonly linkReferences?: Set<string>;
 }
 
 /**
@@ -331,8 +369,9 @@ export interface BodyContext {
 export async function loadBody(body: Record<string, unknown>, positions: PositionMap, prefix: string, ctx: BodyContext): Promise<MachineConfig> {
   const componentsRaw = isPlainObject(body.components) ? body.components : {};
   const names = new Set(Object.keys(componentsRaw));
+  const linkScope = { ...(ctx.links !== undefined ? { links: ctx.links } : {}), ...(ctx.linkReferences !== undefined ? { linkReferences: ctx.linkReferences } : {}) };
   const topScope = { prefix, positions, components: names, references: new Set<string>(), cwd: ctx.cwd };
-  validateValue(machineBodySchema, body, topScope, { noun: 'top-level key' });
+  validateValue(machineBodySchema, body, topScope, { noun: prefix === '' ? 'top-level key' : 'machine key' });
 
   for (const key of ['smp', 'memory'] as const) {
     const target = body[key];
@@ -368,7 +407,7 @@ export async function loadBody(body: Record<string, unknown>, positions: Positio
     const resolved = resolveComponentType(ctx.registry, type, plugins, positions, cp);
     const options: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(c)) if (k !== 'type') options[k] = v;
-    const scope = { prefix: cp, positions, components: names, references: new Set<string>(), cwd: ctx.cwd };
+    const scope = { prefix: cp, positions, components: names, references: new Set<string>(), cwd: ctx.cwd, ...linkScope };
     try {
       compileSchema(resolved.type.schema);
     } catch (e) {
@@ -388,13 +427,14 @@ export async function loadBody(body: Record<string, unknown>, positions: Positio
     boot,
     ...(typeof body.smp === 'string' ? { smp: body.smp } : {}),
     ...(typeof body.memory === 'string' ? { memory: body.memory } : {}),
+    ...(prefix !== '' ? { pathPrefix: prefix } : {}),
     // Paths are relative to the body (a multi-machine file's bodies live under /machines/NAME).
     positionOf: (p: string) => positions.valueAt(prefix + p),
   };
   return config;
 }
 
-function resolveComponentType(registry: PluginRegistry, type: string, plugins: readonly string[], positions: PositionMap, cp: string) {
+export function resolveComponentType(registry: PluginRegistry, type: string, plugins: readonly string[], positions: PositionMap, cp: string) {
   const r = registry.resolveType(type, plugins);
   const tp = cp + '/type';
   if (r === 'ambiguous') {

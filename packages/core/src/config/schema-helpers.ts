@@ -13,11 +13,12 @@
  * | `irq()`     | `plic:10`, `cpus:0:meip`, `{controller, line}` | {@link IrqRef}           |
  * | `file()`    | a path relative to the machine file       | absolute path                 |
  * | `frequency()`| `10MHz`, `1_000_000_000`, `1GHz`         | number (Hz)                   |
+ * | `link()`    | the name of a link (`lan0`)               | string (checked against `links:` of a multi-machine file) |
  */
 
 import type { JsonSchema } from '../plugin/types.js';
 
-export type TesseraAnnotation = 'address' | 'size' | 'ref' | 'irq' | 'file' | 'frequency';
+export type TesseraAnnotation = 'address' | 'size' | 'ref' | 'irq' | 'file' | 'frequency' | 'link';
 
 const numberOrString = { type: ['integer', 'string'] };
 
@@ -55,6 +56,15 @@ export function irq(description?: string): JsonSchema {
     ],
     ...(description ? { description } : {}),
   };
+}
+
+/**
+ * The name of a link of type `linkType` (e.g. a NIC's switch). In a multi-machine file that
+ * declares `links:`, the name must be one of them and of that type; elsewhere any name is
+ * accepted (the plugin creates the link on first use).
+ */
+export function link(linkType: string, description?: string): JsonSchema {
+  return { type: 'string', minLength: 1, 'x-tessera': 'link', 'x-tessera-link': linkType, ...(description ? { description } : {}) };
 }
 
 export function file(description?: string): JsonSchema {

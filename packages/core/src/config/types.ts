@@ -34,6 +34,37 @@ export interface MachineConfig {
   readonly smp?: string;
   /** Component whose `size` the CLI's `-m/--memory` sets. */
   readonly memory?: string;
+  /** JSON path of the machine's body in its file: `/machines/NAME` in a multi-machine file. */
+  readonly pathPrefix?: string;
   /** Source position of a JSON path (`/components/uart0/base`), for errors found later. */
   positionOf(path: string): SourcePos;
+}
+
+/** One entry of a multi-machine file's `links:`. */
+export interface LinkConfig {
+  readonly name: string;
+  /** The type as written (`switch` or `@tessera/net#switch`). */
+  readonly type: string;
+  /** Options after validation and coercion (files absolute). */
+  readonly options: Record<string, unknown>;
+  /** Where the link's entry starts. */
+  readonly pos: SourcePos;
+}
+
+/**
+ * What a machine file describes: one machine, or (a multi-machine file with `machines:`)
+ * several machines and the links between them, run in one simulation.
+ */
+export interface SystemConfig {
+  readonly name: string;
+  readonly description?: string;
+  /** Absolute path of the file given by the user. */
+  readonly file: string;
+  /** Whether the file is a multi-machine file (`machines:` + `links:`). */
+  readonly multi: boolean;
+  /** Plugins named at the top of a multi-machine file (link types); empty otherwise. */
+  readonly plugins: readonly string[];
+  readonly links: readonly LinkConfig[];
+  /** The machines in file order. */
+  readonly machines: readonly MachineConfig[];
 }

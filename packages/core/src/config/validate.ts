@@ -31,6 +31,13 @@ export interface CoercionScope {
   readonly references: Set<string>;
   /** Directory for paths written on the command line. */
   readonly cwd: string;
+  /**
+   * The links a multi-machine file declares (name -> link type name). When present, every
+   * `link()` option must name one of them, of the type it asks for; when absent, any name.
+   */
+  readonly links?: ReadonlyMap<string, string>;
+  /** Filled with every link named. */
+  readonly linkReferences?: Set<string>;
 }
 
 let scope: CoercionScope | undefined;
@@ -42,9 +49,10 @@ const EXAMPLES: Record<TesseraAnnotation, string> = {
   irq: 'an interrupt like plic:10 or cpus:0:meip',
   ref: 'the name of a component',
   file: 'a file path',
+  link: 'the name of a link',
 };
 
-function coerce(kind: unknown, data: unknown, dataCxt: { instancePath: string; parentData: Record<string | number, unknown>; parentDataProperty: string | number } | undefined): true | string {
+function coerce(kind: unknown, data: unknown, parentSchema: AnySchemaObject | undefined, dataCxt: { instancePath: string; parentData: Record<string | number, unknown>; parentDataProperty: string | number } | undefined): true | string {
   const s = scope;
   if (s === undefined || dataCxt === undefined) return true;
   const abs = s.prefix + dataCxt.instancePath;
@@ -95,6 +103,22 @@ function coerce(kind: unknown, data: unknown, dataCxt: { instancePath: string; p
       const ref: IrqRef = { controller, line };
       return put(ref);
     }
+    case 'link': {
+      if (typeof data !== 'string' || data === '') return `expected ${EXAMPLES.link}, got ${show(data)}`;
+      const wanted = typeof parentSchema?.['x-tessera-link'] === 'string' ? (parentSchema['x-tessera-link'] as string) : undefined;
+      if (s.links !== undefined) {
+        const type = s.links.get(data);
+        if (type === undefined) {
+          const names = [...s.links.keys()];
+          const close = didYouMean(data, names);
+          const known = names.length === 0 ? 'this file declares no links' : `links: ${names.join(', ')}`;
+          return `no link named '${data}' under links:${close ? ` (did you mean '${close}'?)` : ` (${known})`}`;
+        }
+        if (wanted !== undefined && type !== wanted) return `link '${data}' is a '${type}', expected a '${wanted}'`;
+      }
+      s.linkReferences?.add(data);
+      return true;
+    }
     case 'file': {
       if (typeof data !== 'string' || data === '') return `expected ${EXAMPLES.file}, got ${show(data)}`;
       const where = s.positions.valueAt(abs).file;
@@ -127,13 +151,14 @@ function makeAjv(): Ajv {
       _parentSchema?: AnySchemaObject,
       dataCxt?: { instancePath: string; parentData: Record<string | number, unknown>; parentDataProperty: string | number },
     ): boolean {
-      const r = coerce(kind, data, dataCxt);
+      const r = coerce(kind, data, _parentSchema, dataCxt);
       if (r === true) return true;
       (xTessera as unknown as { errors: Partial<ErrorObject>[] }).errors = [{ keyword: 'x-tessera', message: r, params: { annotation: kind } }];
       return false;
     },
   });
   ajv.addKeyword({ keyword: 'x-tessera-api', schemaType: 'string' });
+  ajv.addKeyword({ keyword: 'x-tessera-link', schemaType: 'string' });
   return ajv;
 }
 
@@ -260,6 +285,8 @@ function explain(e: ErrorObject, s: CoercionScope, opts: ValidateOptions): Confi
       return at(s.positions.valueAt(abs), abs, `expected at least ${String(params.limit)} item(s), got ${(e.data as unknown[]).length}`);
     case 'maxItems':
       return at(s.positions.valueAt(abs), abs, `expected at most ${String(params.limit)} item(s), got ${(e.data as unknown[]).length}`);
+    case 'minProperties':
+      return at(s.positions.valueAt(abs), abs, `expected at least ${String(params.limit)} entr${params.limit === 1 ? 'y' : 'ies'}, got ${Object.keys(e.data as object).length}`);
     case 'minLength':
       return at(s.positions.valueAt(abs), abs, `expected at least ${String(params.limit)} character(s), got ${show(e.data)}`);
     case 'maxLength':

@@ -8,8 +8,8 @@
  * the machine file and reported as one.
  */
 
-import type { MachineConfig, ComponentConfig, SourcePos } from '../config/types.js';
-import type { IrqRef } from '../plugin/types.js';
+import type { MachineConfig, ComponentConfig, SourcePos, SystemConfig } from '../config/types.js';
+import type { IrqRef, LinkContext } from '../plugin/types.js';
 import type { PluginRegistry } from '../plugin/registry.js';
 import { ConfigError, SimError } from '../util/errors.js';
 import { Simulation, type Machine, type SimulationOptions } from './machine.js';
@@ -32,7 +32,7 @@ export function creationOrder(config: MachineConfig): ComponentConfig[] {
     if (i >= 0) {
       const cycle = [...active.slice(i), c.name].join(' -> ');
       const p = c.pos;
-      throw new ConfigError(p.file, p.line, p.column, `/components/${c.name}`, `components reference each other in a cycle: ${cycle} (break it: a CPU and its interrupt controller find each other in connect())`);
+      throw new ConfigError(p.file, p.line, p.column, `${config.pathPrefix ?? ''}/components/${c.name}`, `components reference each other in a cycle: ${cycle} (break it: a CPU and its interrupt controller find each other in connect())`);
     }
     active.push(c.name);
     for (const r of c.references) {
@@ -60,7 +60,7 @@ export async function buildSimulation(
     const resolved = registry.resolveType(c.type, config.plugins);
     if (resolved === undefined || resolved === 'ambiguous') {
       // loadMachine has checked this; a config built by hand may not have been.
-      throw new ConfigError(c.pos.file, c.pos.line, c.pos.column, `/components/${c.name}/type`, `unknown or ambiguous component type '${c.type}'`);
+      throw new ConfigError(c.pos.file, c.pos.line, c.pos.column, `${config.pathPrefix ?? ''}/components/${c.name}/type`, `unknown or ambiguous component type '${c.type}'`);
     }
     try {
       await machine.add(c.name, resolved.type, c.options, resolved.typeName);
@@ -69,12 +69,55 @@ export async function buildSimulation(
       // One line per error, whatever the plugin wrote.
       const message = e.message.replace(/\s*\n\s*/g, ' ');
       const at = locate(config, c, message);
-      const err = new ConfigError(at.pos.file, at.pos.line, at.pos.column, at.path, message);
+      const err = new ConfigError(at.pos.file, at.pos.line, at.pos.column, (config.pathPrefix ?? '') + at.path, message);
       if (e.hint !== undefined) Object.defineProperty(err, 'hint', { value: e.hint, enumerable: true });
       throw err;
     }
   }
   return { sim, machine };
+}
+
+/**
+ * Instantiate what a machine file describes into one simulation: the links of a
+ * multi-machine file first (so components that join a link by name find it set up), then
+ * every machine in file order.
+ */
+export async function buildSystem(
+  system: SystemConfig,
+  registry: PluginRegistry,
+  opts: BuildOptions = {},
+): Promise<{ sim: Simulation; machines: Machine[] }> {
+  const sim = opts.sim ?? new Simulation(opts);
+  try {
+    const baseDir = path.dirname(system.file);
+    for (const l of system.links) {
+      const lp = `/links/${l.name}`;
+      const resolved = registry.resolveLinkType(l.type, system.plugins);
+      if (resolved === undefined || resolved === 'ambiguous') {
+        throw new ConfigError(l.pos.file, l.pos.line, l.pos.column, `${lp}/type`, `unknown or ambiguous link type '${l.type}'`);
+      }
+      const ctx: LinkContext = {
+        name: l.name,
+        scheduler: sim.scheduler,
+        events: sim.events,
+        resolvePath: (p) => path.resolve(baseDir, p),
+        log: (m) => process.stderr.write(`[${l.name}] ${m}\n`),
+      };
+      try {
+        const link = resolved.type.create(ctx, l.options);
+        if (link?.dispose !== undefined) sim.onDispose(() => link.dispose!());
+      } catch (e) {
+        if (e instanceof ConfigError || !(e instanceof SimError)) throw e;
+        throw new ConfigError(l.pos.file, l.pos.line, l.pos.column, lp, e.message.replace(/\s*\n\s*/g, ' '));
+      }
+    }
+    for (const m of system.machines) await buildSimulation(m, registry, { sim });
+  } catch (e) {
+    // Close what the links and the machines built so far opened (capture files, sockets).
+    if (opts.sim === undefined) sim.dispose();
+    throw e;
+  }
+  return { sim, machines: [...sim.machines] };
 }
 
 /**

@@ -33,6 +33,11 @@ export class ConsoleHub {
   private stdinAttached = false;
   /** When false, `stdio` ports print nothing (quiet runs); input is still accepted. */
   echo = true;
+  /** Machines that own a `stdio` port: with more than one, stdio lines carry `[machine] `. */
+  private readonly stdioMachines = new Set<string>();
+  /** Whether stdout is at the start of a line (for the machine prefixes). */
+  private atLineStart = true;
+  private lastStdioMachine: string | undefined;
 
   watch(w: Watcher): void {
     this.watchers.push(w);
@@ -43,11 +48,16 @@ export class ConsoleHub {
     for (const w of this.watchers) w(text, port);
   }
 
-  open(name: string, spec: string, resolvePath: (p: string) => string): ConsolePort {
+  /**
+   * Open a port for component `name` (of machine `machine`, when the simulation has several:
+   * their stdio output is then prefixed per line with the machine's name).
+   */
+  open(name: string, spec: string, resolvePath: (p: string) => string, machine?: string): ConsolePort {
     let port: ConsolePortImpl;
     if (spec === 'stdio') {
+      if (machine !== undefined) this.stdioMachines.add(machine);
       port = new ConsolePortImpl(name, this, (s) => {
-        if (this.echo) process.stdout.write(s);
+        if (this.echo) process.stdout.write(this.labelled(s, machine));
       });
       if (this.stdinOwner === undefined) {
         this.stdinOwner = port;
@@ -70,6 +80,30 @@ export class ConsoleHub {
     }
     this.ports.push(port);
     return port;
+  }
+
+  /**
+   * `text` with `[machine] ` at the start of each line when stdio ports of several machines
+   * share stdout. A machine that writes while another's line is unfinished starts a new line.
+   */
+  labelled(text: string, machine: string | undefined): string {
+    if (machine === undefined || this.stdioMachines.size <= 1 || text === '') return text;
+    let out = '';
+    if (!this.atLineStart && this.lastStdioMachine !== machine) {
+      out += '\n';
+      this.atLineStart = true;
+    }
+    this.lastStdioMachine = machine;
+    const prefix = `[${machine}] `;
+    for (let i = 0; i < text.length; ) {
+      if (this.atLineStart) out += prefix;
+      const nl = text.indexOf('\n', i);
+      const end = nl < 0 ? text.length : nl + 1;
+      out += text.slice(i, end);
+      this.atLineStart = nl >= 0;
+      i = end;
+    }
+    return out;
   }
 
   /** Forward the process's stdin to the first stdio port (interactive runs). */

@@ -14,7 +14,7 @@ import { AddressSpace } from '../bus/address-space.js';
 import { EventBus } from '../events/events.js';
 import { createTree, type FdtNode } from '../fdt/node.js';
 import { IrqLine, isIrqTarget, WiredOr, type IrqInput } from '../irq/irq.js';
-import { Scheduler, type StopInfo } from '../time/scheduler.js';
+import { Scheduler, type Runnable, type StopInfo } from '../time/scheduler.js';
 import { SimError } from '../util/errors.js';
 import { ConsoleHub, type ConsolePort } from './console.js';
 import {
@@ -39,6 +39,9 @@ export class Simulation {
   readonly consoles = new ConsoleHub();
   readonly machines: Machine[] = [];
   private disposed = false;
+  private readonly disposers: Array<() => void> = [];
+  /** Machines in the order they powered off, with their exit codes. */
+  readonly poweredOff: Array<{ machine: string; exitCode: number; source: string }> = [];
 
   constructor(opts: SimulationOptions = {}) {
     this.scheduler = new Scheduler({ quantumNs: opts.quantumNs });
@@ -71,10 +74,38 @@ export class Simulation {
     }
   }
 
+  /** Run `f` when the simulation is disposed (links between machines close their files). */
+  onDispose(f: () => void): void {
+    this.disposers.push(f);
+  }
+
+  /**
+   * A machine powered off. With one machine, or when it was the last one running, the run
+   * ends with the first non-zero exit code of the machines (0 if all were 0); otherwise its
+   * CPUs are parked and the other machines run on (a network of boards in one run).
+   */
+  machinePoweredOff(m: Machine, exitCode: number, source: string): void {
+    if (this.poweredOff.some((p) => p.machine === m.name)) return;
+    this.poweredOff.push({ machine: m.name, exitCode, source });
+    const running = this.machines.filter((x) => !this.poweredOff.some((p) => p.machine === x.name));
+    if (this.machines.length <= 1) {
+      this.scheduler.stop({ reason: 'poweroff', exitCode, message: `${source} powered the machine off (exit code ${exitCode})` });
+      return;
+    }
+    if (running.length === 0) {
+      const failed = this.poweredOff.find((p) => p.exitCode !== 0);
+      const list = this.poweredOff.map((p) => `${p.machine}: ${p.exitCode}`).join(', ');
+      this.scheduler.stop({ reason: 'poweroff', exitCode: failed?.exitCode ?? 0, message: `every machine powered off (exit codes ${list})` });
+      return;
+    }
+    for (const r of m.runnables) this.scheduler.park(r);
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     for (const m of this.machines) m.dispose();
+    for (const f of this.disposers) f();
     this.consoles.closeAll();
     this.events.close();
   }
@@ -93,6 +124,8 @@ export class Machine implements MachineHandle {
   private readonly wires = new Map<string, WiredOr>();
   private started = false;
   resetPending = false;
+  /** The scheduler runnables (CPUs) this machine's components added. */
+  readonly runnables: Runnable[] = [];
 
   constructor(
     readonly sim: Simulation,
@@ -121,7 +154,9 @@ export class Machine implements MachineHandle {
   async add<O>(name: string, type: ComponentType<O>, options: O, typeName = 'component'): Promise<Component> {
     if (this.entries.has(name)) throw new SimError(`machine '${this.name}' already has a component named '${name}'`);
     const ctx = this.context(name);
+    const before = this.sim.scheduler.cpus.length;
     const component = await type.create(ctx, options);
+    this.runnables.push(...this.sim.scheduler.cpus.slice(before));
     const e: Entry = { name, component, typeName };
     this.entries.set(name, e);
     this.order.push(e);
@@ -156,7 +191,7 @@ export class Machine implements MachineHandle {
         return line;
       },
       console(spec: string): ConsolePort {
-        return sim.consoles.open(name, spec, (p) => path.resolve(machine.baseDir, p));
+        return sim.consoles.open(name, spec, (p) => path.resolve(machine.baseDir, p), machine.name);
       },
       readFile(p: string, what: string): Uint8Array {
         return readUserFile(path.resolve(machine.baseDir, p), what);
@@ -201,10 +236,12 @@ export class Machine implements MachineHandle {
 
   powerOff(exitCode: number, source: string): void {
     this.sim.events.emit('power.off', source, { machine: this.name, exitCode });
-    this.sim.scheduler.stop({ reason: 'poweroff', exitCode, message: `${source} powered the machine off (exit code ${exitCode})` });
+    this.sim.machinePoweredOff(this, exitCode, source);
   }
 
   requestReset(source: string): void {
+    // A machine that powered off stays off while the others of the simulation run on.
+    if (this.sim.poweredOff.some((p) => p.machine === this.name)) return;
     this.sim.events.emit('power.reset', source, { machine: this.name });
     this.resetPending = true;
     this.sim.scheduler.stop({ reason: 'reset', exitCode: 0, message: `${source} requested a reset` });

@@ -11,13 +11,19 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SimError } from '../util/errors.js';
-import type { ComponentType, Plugin } from './types.js';
+import type { ComponentType, LinkType, Plugin } from './types.js';
 import { builtinPlugin } from './builtin.js';
 
 export interface ResolvedType {
   readonly plugin: Plugin;
   readonly typeName: string;
   readonly type: ComponentType<any>;
+}
+
+export interface ResolvedLinkType {
+  readonly plugin: Plugin;
+  readonly typeName: string;
+  readonly type: LinkType<any>;
 }
 
 export class PluginRegistry {
@@ -93,6 +99,38 @@ export class PluginRegistry {
     }
     if (hits.length > 1) return 'ambiguous';
     return hits[0];
+  }
+
+  /** Look up a link type (`switch`, `@tessera/net#switch`) among the plugins `within`. */
+  resolveLinkType(written: string, within?: readonly string[]): ResolvedLinkType | undefined | 'ambiguous' {
+    const hash = written.lastIndexOf('#');
+    if (hash > 0) {
+      const p = this.plugins.get(written.slice(0, hash));
+      const t = written.slice(hash + 1);
+      const type = p?.links?.[t];
+      return p !== undefined && type !== undefined ? { plugin: p, typeName: t, type } : undefined;
+    }
+    const hits: ResolvedLinkType[] = [];
+    const seen = new Set<Plugin>();
+    for (const [key, p] of this.plugins) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      if (within !== undefined && p !== builtinPlugin && !within.includes(key) && !within.includes(p.name)) continue;
+      const type = p.links?.[written];
+      if (type !== undefined) hits.push({ plugin: p, typeName: written, type });
+    }
+    if (hits.length > 1) return 'ambiguous';
+    return hits[0];
+  }
+
+  /** Every link type name known among the plugins `within`. */
+  linkTypeNames(within?: readonly string[]): string[] {
+    const out = new Set<string>();
+    for (const [key, p] of this.plugins) {
+      if (within !== undefined && p !== builtinPlugin && !within.includes(key) && !within.includes(p.name)) continue;
+      for (const t of Object.keys(p.links ?? {})) out.add(t);
+    }
+    return [...out].sort();
   }
 
   /** Every type name known, for "did you mean" messages and `tessera list`. */

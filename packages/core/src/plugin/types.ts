@@ -34,6 +34,39 @@ export interface Plugin {
   readonly description?: string;
   /** Component types by type name, e.g. `plic`, `clint`. */
   readonly components: Readonly<Record<string, ComponentType<any>>>;
+  /**
+   * Link types by type name (e.g. `switch`): what a multi-machine file's `links:` section
+   * declares and the machines' components join by name (options annotated with `link()`).
+   */
+  readonly links?: Readonly<Record<string, LinkType<any>>>;
+}
+
+/**
+ * A link between machines of one simulation (an Ethernet switch, a serial cable). Links are
+ * created before any machine, so components that join one by name find it set up.
+ */
+export interface LinkType<O = Record<string, unknown>> {
+  /** One line for `tessera list`. */
+  readonly description: string;
+  /** JSON Schema of the options (the link's YAML map without `type`). */
+  readonly schema: JsonSchema;
+  create(ctx: LinkContext, options: O): Link | void;
+}
+
+export interface Link {
+  readonly api?: unknown;
+  /** Called once when the simulation ends (close capture files). */
+  dispose?(): void;
+}
+
+export interface LinkContext {
+  /** The link's name under `links:`. */
+  readonly name: string;
+  readonly scheduler: Scheduler;
+  readonly events: EventBus;
+  /** Resolve a path written in the file (relative to it). */
+  resolvePath(path: string): string;
+  log(message: string): void;
 }
 
 export interface ComponentType<O = Record<string, unknown>> {
@@ -152,5 +185,9 @@ export function definePlugin(p: Plugin): Plugin {
 }
 
 export function defineComponent<O>(t: ComponentType<O>): ComponentType<O> {
+  return t;
+}
+
+export function defineLink<O>(t: LinkType<O>): LinkType<O> {
   return t;
 }

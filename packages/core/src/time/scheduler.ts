@@ -78,6 +78,8 @@ export class Scheduler {
   private heap: Timer[] = [];
   private seq = 0;
   private readonly runnables: Runnable[] = [];
+  /** Runnables that never run again (their machine powered off while others run on). */
+  private readonly parked = new Set<Runnable>();
   private current: Runnable | undefined;
   /** The `until` the running CPU was given. */
   private runUntil = 0;
@@ -109,6 +111,20 @@ export class Scheduler {
 
   get cpus(): readonly Runnable[] {
     return this.runnables;
+  }
+
+  /**
+   * Stop running `r` for good (its machine powered off while other machines of the
+   * simulation run on). It keeps its place in `cpus` for statistics; a running CPU that
+   * parks itself returns at its next check.
+   */
+  park(r: Runnable): void {
+    this.parked.add(r);
+    if (this.current === r) this.exitRequested = true;
+  }
+
+  isParked(r: Runnable): boolean {
+    return this.parked.size > 0 && this.parked.has(r);
   }
 
   timer(callback: Callback): Timer {
@@ -170,9 +186,10 @@ export class Scheduler {
       if (h.length > 0 && h[0]!.time < end) end = h[0]!.time;
       if (end < g) end = g; // due event pending: fire first
       let anyRan = false;
+      const parked = this.parked.size > 0 ? this.parked : undefined;
       for (let i = 0; i < rs.length; i++) {
         const r = rs[i]!;
-        if (r.halted) continue;
+        if (r.halted || parked?.has(r)) continue;
         anyRan = true;
         this.exitRequested = false;
         // A CPU that ran earlier in this quantum may have armed an earlier event: the ones
@@ -198,7 +215,7 @@ export class Scheduler {
         let reached = end;
         for (let i = 0; i < rs.length; i++) {
           const r = rs[i]!;
-          if (r.halted) continue;
+          if (r.halted || this.isParked(r)) continue;
           const lt = r.localTime();
           if (lt < reached) reached = lt > g ? lt : g;
         }
@@ -227,6 +244,22 @@ export class Scheduler {
       }
     }
     return this.stopInfo;
+  }
+
+  /**
+   * Run one runnable alone up to `until` (a debugger's single step): it is the current CPU
+   * while it runs, so `now()` and timer arming see its local time as in a quantum.
+   */
+  runAlone(r: Runnable, until: number): void {
+    if (this.current !== undefined) throw new SimError('runAlone() called while a CPU is running');
+    this.exitRequested = false;
+    this.runUntil = until;
+    this.current = r;
+    try {
+      r.run(until);
+    } finally {
+      this.current = undefined;
+    }
   }
 
   /** Fire every timer due at or before global time, in (time, sequence) order. */
