@@ -12,69 +12,27 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildSimulation, loadMachine, PluginRegistry, Simulation, type ConsolePort, type Machine } from '@tessera/core';
+import { PluginRegistry, Simulation, type ConsolePort, type Machine } from '@tessera/core';
 import { parsePcap } from '@tessera/net';
+import { addMachine as addLinuxMachine, fixtures, icmpTypes, initramfs as buildInitramfs, need, runUntil, type Images } from './linux.js';
 import { VIRTIO_F_RING_PACKED, type VirtioBlk, type VirtioConsole, type VirtioMmioApi, type VirtioNet } from '../src/index.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../../..');
-const images = path.join(repo, '.cache', 'images', 'riscv64');
-const netMachine = path.join(here, 'fixtures', 'riscv-virt-virtio.yaml');
-const blkMachine = path.join(here, 'fixtures', 'riscv-virt-blk.yaml');
+const netMachine = path.join(fixtures, 'riscv-virt-virtio.yaml');
+const blkMachine = path.join(fixtures, 'riscv-virt-blk.yaml');
 
-/** A fetched image, or undefined (skip) — under CI a missing image is an error. */
-function need(name: string): string | undefined {
-  const p = path.join(images, name);
-  if (fs.existsSync(p)) return p;
-  if (process.env.CI) throw new Error(`${p} is missing: run 'pnpm fetch-images' before the end-to-end tests`);
-  return undefined;
-}
+const img: Images = {
+  firmware: need('riscv64', 'fw_dynamic.bin'),
+  kernel: need('riscv64', 'Image'),
+  busybox: need('riscv64', 'busybox'),
+  modulesRoot: need('riscv64', 'modules'),
+};
+const ready = Object.values(img).every((v) => v !== undefined);
 
-const firmware = need('fw_dynamic.bin');
-const kernel = need('Image');
-const busybox = need('busybox');
-const modulesRoot = need('modules');
-const ready = firmware !== undefined && kernel !== undefined && busybox !== undefined && modulesRoot !== undefined;
+const initramfs = (file: string, modules: string[], commands: string[], poweroff = true): Promise<string> => buildInitramfs(img, file, modules, commands, poweroff);
 
-async function initramfs(file: string, modules: string[], commands: string[], poweroff = true): Promise<string> {
-  const { buildInitramfs } = (await import(path.join(repo, 'scripts', 'initramfs', 'build.mjs'))) as {
-    buildInitramfs(o: { busybox: string; modulesRoot: string; modules: string[]; commands: string[]; poweroff?: boolean }): Uint8Array;
-  };
-  fs.writeFileSync(file, buildInitramfs({ busybox: busybox!, modulesRoot: modulesRoot!, modules, commands, poweroff }));
-  return file;
-}
-
-async function addMachine(sim: Simulation, registry: PluginRegistry, machineFile: string, name: string, initrd: string, sets: string[]): Promise<{ machine: Machine; port: ConsolePort }> {
-  const config = await loadMachine(machineFile, {
-    registry,
-    sets: [`name=${name}`, 'components.uart0.console=capture', ...sets],
-    overrides: { firmware, kernel, initrd, append: 'console=ttyS0 quiet' },
-    cwd: repo,
-  });
-  const { machine } = await buildSimulation(config, registry, { sim });
-  return { machine, port: machine.api<{ port: ConsolePort }>('uart0')!.port };
-}
-
-/**
- * Run in slices until `done()` or the wall-clock limit; power-offs of other machines do not
- * end it. With TESSERA_E2E_LOG=FILE, the consoles are written to FILE after every slice.
- */
-function runUntil(sim: Simulation, done: () => boolean, wallMs: number, ports: ConsolePort[] = []): void {
-  const start = Date.now();
-  const log = process.env.TESSERA_E2E_LOG;
-  while (!done() && Date.now() - start < wallMs) {
-    const stop = sim.run(sim.scheduler.now() + 20_000_000);
-    if (stop !== undefined) {
-      if (stop.reason !== 'poweroff') throw new Error(`run stopped: ${stop.message}`);
-      sim.scheduler.clearStop();
-    }
-    if (log !== undefined) {
-      const text = ports.map((p) => `==== ${p.name} (virtual ${(sim.scheduler.now() / 1e9).toFixed(3)} s)\n${p.captured()}`).join('\n');
-      fs.writeFileSync(log, text);
-    }
-  }
+function addMachine(sim: Simulation, registry: PluginRegistry, machineFile: string, name: string, initrd: string, sets: string[]): Promise<{ machine: Machine; port: ConsolePort }> {
+  return addLinuxMachine(sim, registry, machineFile, name, { firmware: img.firmware, kernel: img.kernel, initrd, append: 'console=ttyS0 quiet' }, sets);
 }
 
 const E2E_TIMEOUT = 40 * 60 * 1000;
@@ -112,7 +70,7 @@ async function pingTest(setsLeft: string[], setsRight: string[], check?: (left: 
   expect(outA).toContain('PING-DONE');
   expect(outA).toMatch(/2 packets transmitted, [12] packets received/);
   const frames = parsePcap(new Uint8Array(fs.readFileSync(pcap))).records.map((r) => r.data);
-  const icmp = frames.filter((f) => f[12] === 0x08 && f[13] === 0x00 && f[23] === 1).map((f) => f[14 + (f[14]! & 15) * 4]);
+  const icmp = icmpTypes(frames);
   expect(icmp).toContain(8); // echo request
   expect(icmp).toContain(0); // echo reply
   let tshark = true;
