@@ -112,6 +112,7 @@ export const riscvHart = defineComponent<RiscvHartOptions>({
         zba: isa.multi.includes('zba'),
         zbb: isa.multi.includes('zbb'),
         zbs: isa.multi.includes('zbs'),
+        sstc: isa.multi.includes('sstc'),
       };
       const h = new Hart(cfg, ctx.system, ctx.scheduler, ctx.events, code);
       harts.push(h);

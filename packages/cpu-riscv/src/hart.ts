@@ -162,6 +162,8 @@ export interface HartConfig {
   zba?: boolean;
   zbb?: boolean;
   zbs?: boolean;
+  /** Sstc (stimecmp/vstimecmp, menvcfg/henvcfg.STCE); default true. */
+  sstc?: boolean;
 }
 
 const TRAP = { trap: true };
@@ -542,6 +544,13 @@ export class Hart {
       if (this.irqCheck) {
         this.checkInterrupts();
         if (this.wfi) return;
+        // Privileged §3.1.9: the conditions are evaluated again right after an xRET, so an
+        // interrupt left pending and enabled by a TypeScript handler's SRET/MRET is taken
+        // before the next instruction (once more at most: no handler can loop here).
+        if (this.irqCheck) {
+          this.checkInterrupts();
+          if (this.wfi) return;
+        }
       }
       const pc = this.pc;
       let off = pc - this.curVa;
@@ -1837,6 +1846,11 @@ export class Hart {
 
   // ---------------------------------------------------------------- CSRs
 
+  /** menvcfg/henvcfg.STCE is writable only with Sstc (read-only zero without). */
+  private get stceMask(): bigint {
+    return this.cfg.sstc === false ? 0n : ENVCFG_STCE;
+  }
+
   private csrInstruction(op: number, rd: number, rs1: number, num: number): void {
     const isImm = op === Op.CSRRWI || op === Op.CSRRSI || op === Op.CSRRCI;
     const src = isImm ? BigInt(rs1) : this.xu[rs1]!;
@@ -1907,6 +1921,7 @@ export class Hart {
 
   private csrExists(num: number): boolean {
     const h = this.cfg.hypervisor;
+    if ((num === CSR.stimecmp || num === CSR.vstimecmp) && this.cfg.sstc === false) return false;
     if (num >= 0x600 && num < 0x700) return h && isHCsr(num);
     if (num >= 0x200 && num < 0x300) return h && (num === 0x200 || num === 0x204 || num === 0x205 || num === 0x240 || num === 0x241 || num === 0x242 || num === 0x243 || num === 0x244 || num === 0x24d || num === 0x280);
     if (num === CSR.hgeip) return h;
@@ -2161,7 +2176,7 @@ export class Hart {
       case CSR.htimedelta: this.htimedelta = val; this.armTimers(); return;
       case CSR.hcounteren: this.hcounteren = lo & 7; return;
       case CSR.hgeie: this.hgeie = lo & (((1 << this.cfg.geilen) - 1) << 1); this.irqCheck = true; return;
-      case CSR.henvcfg: this.henvcfg = val & (ENVCFG_STCE | 1n); this.armTimers(); return;
+      case CSR.henvcfg: this.henvcfg = val & (this.stceMask | 1n); this.armTimers(); return;
       case CSR.htval: this.htval = val; return;
       case CSR.hip: this.hvip = (this.hvip & ~(1 << IRQ_VSSI)) | (lo & (1 << IRQ_VSSI)); this.irqCheck = true; return;
       case CSR.hvip: this.hvip = lo & VS_BITS; this.irqCheck = true; return;
@@ -2197,7 +2212,7 @@ export class Hart {
       }
       case CSR.mtvec: this.mtvec = legalTvec(val); return;
       case CSR.mcounteren: this.mcounteren = lo & 7; return;
-      case CSR.menvcfg: this.menvcfg = val & (ENVCFG_STCE | 1n); this.armTimers(); return;
+      case CSR.menvcfg: this.menvcfg = val & (this.stceMask | 1n); this.armTimers(); return;
       case CSR.mcountinhibit: {
         // Privileged §3.1.12: CY and IR stop mcycle/minstret. A stopped counter keeps its
         // value; restarting continues from it.
