@@ -153,11 +153,11 @@ describe('tessera CLI', () => {
     expect(fs.readFileSync(none, 'utf8')).toBe('');
   });
 
-  it('run --gdb: waits for GDB, runs on after it detaches; needs a debuggable CPU', async () => {
+  it('run --gdb --gdb-wait: waits for GDB, runs on after it detaches; needs a debuggable CPU', async () => {
     let out = '';
     let err = '';
     const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), cwd: here };
-    const running = main(['run', m('forever.yaml'), '--gdb', '0', '--until', 'tick 3', '--stats'], io);
+    const running = main(['run', m('forever.yaml'), '--gdb', '0', '--gdb-wait', '--until', 'tick 3', '--stats'], io);
     let port: number | undefined;
     for (let i = 0; i < 200 && port === undefined; i++) {
       await new Promise((r) => setTimeout(r, 10));

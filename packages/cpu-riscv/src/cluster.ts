@@ -2,9 +2,10 @@
 
 import {
   defineComponent, frequency, address, SimError,
-  type Component, type ComponentContext, type DeviceTreeContext, type FdtNode, type IrqInput, type IrqTarget, type DtInterruptController,
+  type Component, type ComponentContext, type DebugTarget, type DeviceTreeContext, type FdtNode, type IrqInput, type IrqTarget, type DtInterruptController,
 } from '@tessera/core';
 import { CodeCache, Hart, type HartConfig } from './hart.js';
+import { riscvDebugTarget } from './debug.js';
 
 export interface RiscvHartOptions {
   count?: number;
@@ -55,7 +56,8 @@ export function parseIsa(isa: string): ParsedIsa {
 
 export const DEFAULT_ISA = 'rv64imafdch_zicsr_zifencei_zicntr_zihintpause_sstc';
 
-export interface RiscvCluster extends IrqTarget, DtInterruptController {
+/** The cluster's API; as a DebugTarget (debug.ts) every hart is a GDB thread. */
+export interface RiscvCluster extends IrqTarget, DtInterruptController, DebugTarget {
   readonly harts: readonly Hart[];
   /** The `cpu@N/interrupt-controller` node of hart `index` (for PLIC/CLINT interrupts-extended). */
   intcNode(dt: DeviceTreeContext, index: number): FdtNode | undefined;
@@ -124,6 +126,7 @@ export const riscvHart = defineComponent<RiscvHartOptions>({
       return 'rv64' + isa.letters.replace('h', '') + exts.map((e) => '_' + e).join('') + (isa.letters.includes('h') ? '_h' : '');
     };
     const api: RiscvCluster = {
+      ...riscvDebugTarget(harts, ctx.system),
       harts,
       irqInput(line: number | string): IrqInput | undefined {
         const m = /^(\d+):([a-z0-9]+)$/.exec(String(line));

@@ -19,7 +19,7 @@
  * run loop, after the architectural trap entry has been done.
  */
 
-import { BusStatus, type AddressSpace, type CodeWatcher, type EventBus, type Counter, type Scheduler, type Timer, RamRegion } from '@tessera/core';
+import { BusStatus, type AddressSpace, type CodeWatcher, type DebugPoints, type EventBus, type Counter, type Scheduler, type Timer, RamRegion } from '@tessera/core';
 import * as D from './decode.js';
 import {
   CSR, EXC, EXC_NAMES, IRQ_NAMES, IRQ_MEI, IRQ_MSI, IRQ_MTI, IRQ_SEI, IRQ_SSI, IRQ_STI, IRQ_SGEI, IRQ_VSEI, IRQ_VSSI, IRQ_VSTI,
@@ -167,6 +167,8 @@ export interface HartConfig {
 }
 
 const TRAP = { trap: true };
+/** Thrown from enterPage when execution reaches a code page holding a GDB breakpoint (debug.ts). */
+const DEBUG_PAGE = { debugPage: true };
 const FETCH = 0, LOAD = 1, STORE = 2;
 const TLB_SIZE = 256;
 /** TLB sets: one per translation mode (M, S, U, VS, VU) and access type, so mode switches need no flush. */
@@ -373,6 +375,18 @@ export class Hart {
   private readonly excCounters: Counter[] = [];
   private readonly irqCounters: Counter[] = [];
 
+  /**
+   * GDB breakpoints and watchpoints (debug.ts), undefined while none are installed so the
+   * plain run loop runs; the checks sit only on page entry and on the TLB-miss paths.
+   */
+  debug: DebugPoints | undefined = undefined;
+  /** Execute single instructions: breakpoint pages are entered without leaving the loop. */
+  private dbgStepping = false;
+  /** The next instruction is not checked for a breakpoint (resuming or stepping from one). */
+  private dbgSkip = false;
+  /** TLB statistics (the slow paths only): fetch page entries, fetch TLB hits, data walks. */
+  readonly tlbStats: { fetchLookups: Counter; fetchHits: Counter; dataMisses: Counter };
+
   constructor(
     cfg: HartConfig,
     private readonly bus: AddressSpace,
@@ -391,6 +405,11 @@ export class Hart {
     this.curPage = new DecodedPage(dummy, 0);
     this.curPage.valid = false;
     code.harts.push(this);
+    this.tlbStats = {
+      fetchLookups: events.counter('tlb', `${cfg.name} fetch lookups`),
+      fetchHits: events.counter('tlb', `${cfg.name} fetch hits`),
+      dataMisses: events.counter('tlb', `${cfg.name} data misses`),
+    };
     this.stimer = sched.timer(() => this.timerFired());
     this.vstimer = sched.timer(() => this.timerFired());
   }
@@ -519,7 +538,8 @@ export class Hart {
     const sched = this.sched;
     for (;;) {
       try {
-        this.loop(stop, sched);
+        if (this.debug === undefined) this.loop(stop, sched);
+        else this.debugLoop(stop, sched);
         return;
       } catch (e) {
         if (e !== TRAP) throw e;
@@ -532,6 +552,69 @@ export class Hart {
         if (this.wfi || sched.exitRequested || this.steps >= stop) return;
       }
     }
+  }
+
+  /**
+   * The run loop while GDB has breakpoints or watchpoints installed: whole stretches run in
+   * {@link loop} until execution enters a page holding a breakpoint (enterPage throws
+   * DEBUG_PAGE); on such a page instructions run one at a time, each checked first.
+   */
+  private debugLoop(stop: number, sched: Scheduler): void {
+    const d = this.debug!;
+    while (this.steps < stop && !sched.exitRequested) {
+      // Interrupts are taken before the breakpoint check, so a breakpoint on a trap vector
+      // stops before the handler's first instruction.
+      if (this.irqCheck) {
+        this.checkInterrupts();
+        if (this.wfi) return;
+      }
+      const onBreakPage = d.breakPages.has(Math.floor(this.pc / PAGE));
+      if (onBreakPage && !this.dbgSkip && d.breakpoints.has(BigInt.asUintN(64, BigInt(this.pc)))) {
+        d.hit({ reason: 'breakpoint', core: this.debugIndex, hardware: false });
+        return;
+      }
+      this.dbgSkip = false;
+      if (onBreakPage) {
+        this.dbgStepping = true;
+        try {
+          this.loop(this.steps + 1, sched);
+        } finally {
+          this.dbgStepping = false;
+        }
+      } else {
+        try {
+          this.loop(stop, sched);
+        } catch (e) {
+          if (e !== DEBUG_PAGE) throw e;
+          this.fetching = false;
+        }
+      }
+    }
+  }
+
+  /** Thread index of this hart in its debug target (set by debug.ts). */
+  debugIndex = 0;
+
+  /** Execute one instruction for a debugger (a breakpoint at pc does not stop it). */
+  debugStep(): void {
+    if (this.stopped) return;
+    this.dbgSkip = true;
+    this.sched.runAlone(this, this.localTime() + this.nsPerInsn);
+    this.dbgSkip = false;
+  }
+
+  /** A watchpoint check after a slow-path access of `size` bytes at virtual `a` (debug.ts). */
+  private watchCheck(a: number, size: number, write: boolean): void {
+    const d = this.debug!;
+    if (!d.watchPages.has(Math.floor(a / PAGE))) return;
+    const addr = BigInt.asUintN(64, BigInt(a));
+    const w = d.watchHit(addr, size, write);
+    if (w !== undefined) d.hit({ reason: 'watchpoint', core: this.debugIndex, kind: w.kind, addr });
+  }
+
+  /** Breakpoints or watchpoints changed: forget cached translations so the checks see every page. */
+  debugChanged(): void {
+    this.flushTlb();
   }
 
   // ---------------------------------------------------------------- interpreter
@@ -977,7 +1060,10 @@ export class Hart {
     const i = this.fetchBase + (vpn & (TLB_SIZE - 1));
     let ram: RamRegion;
     let off: number;
+    this.tlbStats.fetchLookups.value++;
+    if (this.debug !== undefined && !this.dbgStepping && this.debug.breakPages.has(vpn)) throw DEBUG_PAGE;
     if (this.tlbTag[i] === vpn) {
+      this.tlbStats.fetchHits.value++;
       ram = this.tlbRam[i]!;
       off = vpn * PAGE + this.tlbAdd[i]!;
     } else {
@@ -1155,6 +1241,7 @@ export class Hart {
     const pa = this.translate(a, LOAD, size, a);
     const v = this.physRead(pa, size, LOAD, a);
     if (this.cacheable && (a & (size - 1)) === 0) this.fillTlb(LOAD, a, pa);
+    if (this.debug !== undefined) this.watchCheck(a, size, false);
     return size === 4 ? v | 0 : v;
   }
 
@@ -1167,6 +1254,7 @@ export class Hart {
     const pa = this.translate(a, LOAD, 8, a);
     const v = this.physRead64(pa, LOAD, a);
     if (this.cacheable && (a & 7) === 0) this.fillTlb(LOAD, a, pa);
+    if (this.debug !== undefined) this.watchCheck(a, 8, false);
     return v;
   }
 
@@ -1180,6 +1268,7 @@ export class Hart {
     const pa = this.translate(a, STORE, size, a);
     this.physWrite(pa, size, v, a);
     if (this.cacheable && (a & (size - 1)) === 0) this.fillTlb(STORE, a, pa);
+    if (this.debug !== undefined) this.watchCheck(a, size, true);
   }
 
   store64Slow(a: number, v: bigint): void {
@@ -1192,9 +1281,13 @@ export class Hart {
     const pa = this.translate(a, STORE, 8, a);
     this.physWrite64(pa, v, a);
     if (this.cacheable && (a & 7) === 0) this.fillTlb(STORE, a, pa);
+    if (this.debug !== undefined) this.watchCheck(a, 8, true);
   }
 
   private fillTlb(type: number, va: number, pa: number): void {
+    this.tlbStats.dataMisses.value++;
+    // Pages under a GDB watchpoint stay out of the TLB so every access reaches watchCheck.
+    if (this.debug !== undefined && this.debug.watchPages.has(Math.floor(va / PAGE))) return;
     const pageBase = pa - (pa % PAGE);
     const hit = this.bus.findRam(pageBase);
     if (hit === undefined || hit.offset + PAGE > hit.ram.size) return;
@@ -1497,6 +1590,7 @@ export class Hart {
       this.resAddr = pa;
       this.resValue = v;
       x[rd] = v;
+      if (this.debug !== undefined) this.watchCheck(a, size, false);
       return;
     }
     // SC and AMOs need write permission (they report store/AMO faults).
@@ -1514,6 +1608,7 @@ export class Hart {
         else this.physWrite(pa, 4, this.x32[rs2 * 2]!, a);
       }
       x[rd] = ok ? 0n : 1n;
+      if (ok && this.debug !== undefined) this.watchCheck(a, size, true);
       return;
     }
     const old = wide ? BigInt.asIntN(64, this.physRead64(pa, STORE, a)) : BigInt(this.physRead(pa, 4, STORE, a) | 0);
@@ -1534,6 +1629,7 @@ export class Hart {
     if (wide) this.physWrite64(pa, BigInt.asUintN(64, nv), a);
     else this.physWrite(pa, 4, Number(BigInt.asIntN(32, nv)), a);
     x[rd] = old;
+    if (this.debug !== undefined) this.watchCheck(a, size, true);
   }
 
   // ---------------------------------------------------------------- H loads/stores

@@ -9,6 +9,7 @@ import { htif } from './htif.js';
 export { Hart, CodeCache, DecodedPage, type HartConfig, type TrapHandler, type TrapInfo, type TrapLevel } from './hart.js';
 export { riscvHart, parseIsa, DEFAULT_ISA, type RiscvCluster, type RiscvHartOptions } from './cluster.js';
 export { htif, type HtifOptions } from './htif.js';
+export { riscvDebugTarget, debugTranslate } from './debug.js';
 export { parseElf, EM_RISCV, type ElfImage, type ElfSegment } from './elf.js';
 export { CSR, EXC, EXC_NAMES, IRQ_NAMES } from './csr.js';
 export { decode32, decode16, expandCompressed } from './decode.js';

@@ -29,8 +29,8 @@ import { stringify as stringifyYaml, type ScalarTag } from 'yaml';
 import type { IrqRef } from '../plugin/types.js';
 import type { Machine, Simulation } from '../machine/machine.js';
 import type { StopInfo } from '../time/scheduler.js';
-import { isDebugTarget } from '../gdb/target.js';
-import { startGdbServer } from '../gdb/server.js';
+import { combineDebugTargets, isDebugTarget } from '../gdb/target.js';
+import { startGdbServer, type GdbSession } from '../gdb/server.js';
 import { PluginRegistry } from '../plugin/registry.js';
 import { ConfigError, SimError } from '../util/errors.js';
 import { formatNs, JsonlSink, runLoop, statsTable, traceKinds } from './run.js';
@@ -124,6 +124,7 @@ const commands: Record<string, Command> = {
       'max-instructions': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       gdb: { type: 'string' },
+      'gdb-wait': { type: 'boolean' },
     },
     help: `${MACHINE_HELP}
 run options:
@@ -137,8 +138,9 @@ run options:
   --trace-harts LIST    only events about these harts/cores (by index or name); others pass
   --trace-mmio LIST     also trace MMIO accesses (kind 'mmio') to these devices (component names)
   -q, --quiet           do not echo stdio consoles (the --until watch still sees them)
-  --gdb PORT            wait for GDB on 127.0.0.1:PORT before running (QEMU's -s -S); the
-                        machine runs under GDB's control until it detaches; 0 picks a free port
+  --gdb PORT            serve GDB on 127.0.0.1:PORT (0 picks a free port): every hart/core is a
+                        thread; the machine stops when GDB attaches and runs on when it detaches
+  --gdb-wait            with --gdb: stay frozen at reset until GDB attaches (QEMU's -s -S)
 exit codes: the guest's power-off code; 0 when --until matched; 124 timeout; 130 interrupted;
   3 every CPU halted with nothing pending; 4 instruction budget reached; 1 configuration error`,
     run: cmdRun,
@@ -331,6 +333,7 @@ async function cmdRun(args: ParsedArgs, io: CliIo): Promise<number> {
     interrupted = true;
   };
   process.on('SIGINT', onSigint);
+  let closeGdb: (() => void) | undefined;
   try {
     if (args.values.quiet === true) sim.consoles.echo = false;
     const tracePath = str(args, 'trace');
@@ -346,17 +349,35 @@ async function cmdRun(args: ParsedArgs, io: CliIo): Promise<number> {
     }
     if (process.stdin.isTTY && args.values.quiet !== true) sim.consoles.attachStdin();
     const gdbPort = str(args, 'gdb');
+    if (args.values['gdb-wait'] === true && gdbPort === undefined) throw new UsageError('--gdb-wait needs --gdb PORT');
+    let takeover: (() => Promise<StopInfo | undefined> | undefined) | undefined;
     if (gdbPort !== undefined) {
-      const ended = await underGdb(sim, gdbPort, io, () => interrupted, config.name);
-      if (ended !== undefined) {
-        if (ended.reason !== 'poweroff' && ended.reason !== 'until') io.err(`tessera: ${ended.message}\n`);
-        return ended.exitCode;
+      const gdb = await serveGdb(sim, gdbPort, io, config.name);
+      closeGdb = gdb.close;
+      if (args.values['gdb-wait'] === true) {
+        io.err(`tessera: waiting for gdb on 127.0.0.1:${gdb.port} (gdb: target remote :${gdb.port})\n`);
+        const session = await untilOrInterrupted(gdb.next(), () => interrupted);
+        if (session === 'interrupted') return 130;
+        const end = await untilOrInterrupted(session.value.done, () => interrupted);
+        const ended = end === 'interrupted' ? { reason: 'user' as const, exitCode: 130, message: 'interrupted' } : end.value;
+        if (ended !== undefined) {
+          if (ended.reason !== 'poweroff' && ended.reason !== 'until') io.err(`tessera: ${ended.message}\n`);
+          return ended.exitCode;
+        }
+      } else {
+        io.err(`tessera: gdb server on 127.0.0.1:${gdb.port} (gdb: target remote :${gdb.port})\n`);
       }
+      takeover = () => {
+        const s = gdb.pending();
+        if (s === undefined) return undefined;
+        return untilOrInterrupted(s.done, () => interrupted).then((e) => (e === 'interrupted' ? { reason: 'user' as const, exitCode: 130, message: 'interrupted' } : e.value));
+      };
     }
     const r = await runLoop(sim, {
       ...(timeoutS !== undefined ? { timeoutS } : {}),
       ...(until !== undefined ? { until } : {}),
       ...(maxInstructions !== undefined ? { maxInstructions } : {}),
+      ...(takeover !== undefined ? { takeover } : {}),
       interrupted: () => interrupted,
     });
     if (args.values.stats === true) io.err(statsTable(sim, r.wallMs));
@@ -376,35 +397,67 @@ async function cmdRun(args: ParsedArgs, io: CliIo): Promise<number> {
     }
     return s.exitCode;
   } finally {
+    closeGdb?.();
     process.off('SIGINT', onSigint);
     sim.dispose();
   }
 }
 
 /**
- * `--gdb PORT`: serve GDB (core/gdb) with the machine frozen at reset until it attaches.
- * Resolves with the end of the run if it ended under GDB, or undefined once GDB detached
- * (the run then continues freely).
+ * `--gdb PORT`: serve GDB (core/gdb) on loopback for the machine's CPUs (every component
+ * whose API is a DebugTarget; all their cores are threads). `next()` resolves with the next
+ * GDB connection; `pending()` hands over a connection that arrived while the machine ran.
  */
-async function underGdb(sim: Simulation, portText: string, io: CliIo, interrupted: () => boolean, name: string): Promise<StopInfo | undefined> {
+async function serveGdb(
+  sim: Simulation,
+  portText: string,
+  io: CliIo,
+  name: string,
+): Promise<{ port: number; next(): Promise<GdbSession>; pending(): GdbSession | undefined; close(): void }> {
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--gdb expects a TCP port number, got '${portText}'`);
-  const machine = sim.machines[0]!;
-  const target = machine.componentNames.map((n) => machine.api(n)).find(isDebugTarget);
-  if (target === undefined) throw new SimError(`machine '${name}' has no component GDB can debug (no CPU implements DebugTarget)`);
-  for (const m of sim.machines) m.start();
-  const server = await startGdbServer(sim, target, { port });
+  const targets = sim.machines.flatMap((m) => m.componentNames.map((n) => m.api(n)).filter(isDebugTarget));
+  if (targets.length === 0) throw new SimError(`machine '${name}' has no component GDB can debug (no CPU implements DebugTarget)`);
+  let target;
   try {
-    io.err(`tessera: waiting for gdb on 127.0.0.1:${server.port} (gdb: target remote :${server.port})\n`);
-    const stopped: StopInfo = { reason: 'user', exitCode: 130, message: 'interrupted' };
-    const session = await untilOrInterrupted(server.session, interrupted);
-    if (session === 'interrupted') return stopped;
-    const end = await untilOrInterrupted(session.value.done, interrupted);
-    if (end === 'interrupted') return stopped;
-    return end.value;
-  } finally {
-    server.close();
+    target = combineDebugTargets(targets);
+  } catch (e) {
+    throw new SimError(`--gdb: ${(e as Error).message}`);
   }
+  for (const m of sim.machines) m.start();
+  let waiting: ((s: GdbSession) => void) | undefined;
+  let arrived: GdbSession | undefined;
+  // TESSERA_GDB_LOG=FILE records every packet (debugging the server or a client's dialect).
+  const logFile = process.env.TESSERA_GDB_LOG;
+  const server = await startGdbServer(sim, target, {
+    port,
+    ...(logFile !== undefined && logFile !== '' ? { log: (dir: '<-' | '->', packet: string) => fs.appendFileSync(logFile, `${dir} ${packet.slice(0, 200)}\n`) } : {}),
+    onSession: (s) => {
+      io.err(`tessera: gdb attached; the machine is stopped\n`);
+      if (waiting !== undefined) {
+        const w = waiting;
+        waiting = undefined;
+        w(s);
+      } else arrived = s;
+    },
+  });
+  return {
+    port: server.port,
+    next: () =>
+      new Promise<GdbSession>((resolve) => {
+        if (arrived !== undefined) {
+          const a = arrived;
+          arrived = undefined;
+          resolve(a);
+        } else waiting = resolve;
+      }),
+    pending: () => {
+      const a = arrived;
+      arrived = undefined;
+      return a;
+    },
+    close: () => server.close(),
+  };
 }
 
 /** Wait for `p`, or give up when `interrupted()` becomes true (checked every 50 ms). */

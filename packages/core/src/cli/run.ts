@@ -23,6 +23,12 @@ export interface RunLoopOptions {
   readonly sliceMs?: number;
   /** Checked between slices: a Ctrl-C or similar asks to stop. */
   readonly interrupted?: () => boolean;
+  /**
+   * Checked between slices: a debugger took the machine over (`--gdb`). The loop waits for
+   * the promise: a StopInfo ends the run (GDB killed it, or it ended under GDB), undefined
+   * continues it (GDB detached). The wall time spent there does not count for `--timeout`.
+   */
+  readonly takeover?: () => Promise<StopInfo | undefined> | undefined;
 }
 
 export interface RunResult {
@@ -88,7 +94,7 @@ export async function runLoop(sim: Simulation, opts: RunLoopOptions = {}): Promi
   });
   sim.consoles.watch((text) => watch.feed(text));
   const sliceMs = opts.sliceMs ?? 20;
-  const start = performance.now();
+  let start = performance.now();
   let sliceNs = 100_000;
   const budget = opts.maxInstructions !== undefined ? { instructionBudget: opts.maxInstructions } : {};
   for (;;) {
@@ -111,6 +117,16 @@ export async function runLoop(sim: Simulation, opts: RunLoopOptions = {}): Promi
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (opts.interrupted?.()) {
       return { stop: { reason: 'user', exitCode: 130, message: 'interrupted' }, wallMs: performance.now() - start, lastLine: watch.lastLine() };
+    }
+    const debug = opts.takeover?.();
+    if (debug !== undefined) {
+      const t = performance.now();
+      const end = await debug;
+      start += performance.now() - t;
+      if (end !== undefined) return { stop: end, wallMs: performance.now() - start, lastLine: watch.lastLine() };
+      if (opts.interrupted?.()) {
+        return { stop: { reason: 'user', exitCode: 130, message: 'interrupted' }, wallMs: performance.now() - start, lastLine: watch.lastLine() };
+      }
     }
   }
 }

@@ -1,2 +1,6 @@
 export * from './target.js';
 export * from './server.js';
+export * from './points.js';
+export * from './registers.js';
+export * from './memory.js';
+export * from './gdb-client.js';

@@ -364,6 +364,9 @@ export class GdbSession {
 
   private stopReply(stop: DebugStop | undefined, fin: StopInfo | undefined): string {
     if (fin !== undefined) return `W${(fin.exitCode & 0xff).toString(16).padStart(2, '0')}`;
+    // A stop makes the stopped thread the general one: GDB reads its registers next with a
+    // plain `g`, without an `Hg` (as QEMU's and gdbserver's stubs behave).
+    this.gThread = this.stopThread;
     const thread = `thread:${this.stopThread.toString(16)};`;
     if (stop === undefined) return `T${SIGTRAP.toString(16).padStart(2, '0')}${thread}`;
     if (stop.reason === 'breakpoint') return `T05${thread}${stop.hardware ? 'hwbreak' : 'swbreak'}:;`;
@@ -380,7 +383,10 @@ export class GdbSession {
   /** Ctrl-C from GDB. */
   private interrupt(): void {
     if (this.running) this.pendingInterrupt = true;
-    else this.reply(`T${SIGINT.toString(16).padStart(2, '0')}thread:${this.stopThread.toString(16)};`);
+    else {
+      this.gThread = this.stopThread;
+      this.reply(`T${SIGINT.toString(16).padStart(2, '0')}thread:${this.stopThread.toString(16)};`);
+    }
   }
 
   private resume(stepCore: number | undefined): void {
@@ -390,10 +396,22 @@ export class GdbSession {
     }
     if (stepCore !== undefined) {
       const core = this.cores[stepCore]!;
-      core.step();
       this.lastStop = undefined;
       this.stopThread = stepCore + 1;
-      this.reply(`T05thread:${this.stopThread.toString(16)};`);
+      core.step();
+      // The step may have hit a watchpoint (reported through onHit) or ended the run (a
+      // guest power-off): report that instead of a plain step stop.
+      const s = this.sim.scheduler;
+      const st = s.stopped;
+      if (st !== undefined && st.reason !== 'debug') {
+        this.finished = st;
+        this.reply(this.stopReply(undefined, st));
+        this.end(st);
+        return;
+      }
+      if (st !== undefined) s.clearStop();
+      this.stopThread = stepCore + 1;
+      this.reply(this.stopReply(this.lastStop, undefined));
       return;
     }
     this.running = true;
@@ -403,6 +421,7 @@ export class GdbSession {
       if (this.pendingInterrupt) {
         this.pendingInterrupt = false;
         this.running = false;
+        this.gThread = this.stopThread;
         this.reply(`T${SIGINT.toString(16).padStart(2, '0')}thread:${this.stopThread.toString(16)};`);
         return;
       }
@@ -454,16 +473,20 @@ export class GdbSession {
 export async function startGdbServer(
   sim: Simulation,
   target: DebugTarget,
-  opts: GdbServerOptions,
+  opts: GdbServerOptions & { onSession?: (s: GdbSession) => void },
 ): Promise<{ server: net.Server; port: number; session: Promise<GdbSession>; close(): void }> {
   let resolveSession!: (s: GdbSession) => void;
   const session = new Promise<GdbSession>((r) => (resolveSession = r));
   let active: GdbSession | undefined;
+  const sockets = new Set<net.Socket>();
+  // One connection at a time; after a detach the next GDB may attach (as QEMU's gdbstub).
   const server = net.createServer((sock) => {
     if (active !== undefined) {
       sock.end();
       return;
     }
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
     sock.setNoDelay(true);
     const s = new GdbSession(sim, target, (d) => sock.write(Buffer.from(d, 'latin1')), { sliceNs: opts.sliceNs, log: opts.log });
     active = s;
@@ -473,8 +496,12 @@ export async function startGdbServer(
       active = undefined;
     });
     sock.on('error', () => s.disconnected());
-    void s.done.then(() => sock.end());
+    void s.done.then(() => {
+      sock.end();
+      active = undefined;
+    });
     resolveSession(s);
+    opts.onSession?.(s);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
@@ -488,5 +515,13 @@ export async function startGdbServer(
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr !== null ? addr.port : opts.port;
-  return { server, port, session, close: () => server.close() };
+  return {
+    server,
+    port,
+    session,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
 }

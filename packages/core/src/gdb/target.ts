@@ -69,3 +69,35 @@ export function isDebugTarget(x: unknown): x is DebugTarget {
     typeof (x as DebugTarget).setBreakpoints === 'function'
   );
 }
+
+/**
+ * One debug target over several (the CPU clusters of a machine): their cores become one
+ * thread list, breakpoints and watchpoints go to every one. They must share an architecture.
+ */
+export function combineDebugTargets(targets: readonly DebugTarget[]): DebugTarget {
+  if (targets.length === 1) return targets[0]!;
+  const arch = targets[0]!.architecture;
+  const other = targets.find((t) => t.architecture !== arch);
+  if (other !== undefined) throw new Error(`cannot debug ${arch} and ${other.architecture} cores in one GDB session`);
+  // Thread numbering: the core index of a hit is relative to its own target.
+  const offsets: number[] = [];
+  let n = 0;
+  for (const t of targets) {
+    offsets.push(n);
+    n += t.cores.length;
+  }
+  return {
+    architecture: arch,
+    cores: targets.flatMap((t) => [...t.cores]),
+    targetXml: () => targets[0]!.targetXml(),
+    setDebugHooks(hooks) {
+      targets.forEach((t, i) => t.setDebugHooks(hooks === undefined ? undefined : { hit: (stop) => hooks.hit({ ...stop, core: stop.core + offsets[i]! }) }));
+    },
+    setBreakpoints(a) {
+      for (const t of targets) t.setBreakpoints(a);
+    },
+    setWatchpoints(w) {
+      for (const t of targets) t.setWatchpoints(w);
+    },
+  };
+}
