@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildSimulation, loadMachine, PluginRegistry, type ConsolePort, type StopInfo } from '@tessera/core';
 import { buildInitramfs } from '../../../scripts/initramfs/build.mjs';
+import cpuPlugin from '../src/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 // A boot to user space is a few G instructions; on a shared, loaded machine it takes minutes.
@@ -48,6 +49,8 @@ export interface LinuxRun {
 /** Boot to power-off (or the wall limit); `markerMs` is the wall time when the /init marker appeared. */
 export async function bootLinux(kernel: string, initrd: string, wallMs: number, stopAtMarker = false): Promise<LinuxRun> {
   const registry = new PluginRegistry();
+  // This package's sources, not a build in dist/ that may be older.
+  registry.add(cpuPlugin);
   const config = await loadMachine(path.join(repoRoot, 'machines', 'aarch64-virt.yaml'), {
     registry,
     sets: ['components.uart0.console=capture'],
