@@ -16,7 +16,8 @@ import {
   T64, T32, T16, T8, eu, es_, tset, commit, commitScalar, setQC, fpEnv, fpFlags, S, D, xreg, wreg, setX, setW,
 } from './fp-common.js';
 
-const TWO32 = 4294967296;
+/** 2^-32: scaling by a power of two is exact in binary64, and multiplying is cheaper than dividing. */
+const TWO_M32 = 2 ** -32;
 
 /** Signed 64-bit element `i` of Vn. */
 function s64(c: A64Core, n: number, i: number): bigint {
@@ -37,7 +38,7 @@ function eltBig(c: A64Core, n: number, i: number, es: number, unsigned: boolean)
 /** Write an exact integer number (any magnitude) as the 64-bit lane `i` of the scratch register, modulo 2^64. */
 function tset64n(i: number, v: number): void {
   T32[2 * i] = v;
-  T32[2 * i + 1] = Math.floor(v / TWO32);
+  T32[2 * i + 1] = Math.floor(v * TWO_M32);
 }
 
 /** Copy element `j` of Vn into lane `i` of the scratch register (es 0..3). */
@@ -66,10 +67,13 @@ function commitPart(c: A64Core, d: number, part: number): void {
   } else commit(c, d, 8);
 }
 
-/** SignedSatQ / UnsignedSatQ (Arm ARM J1 shared pseudocode) on an exact integer number, `bits` ≤ 32. */
-function satQ(c: A64Core, v: number, bits: number, unsigned: boolean): number {
-  const hi = unsigned ? 2 ** bits - 1 : 2 ** (bits - 1) - 1;
-  const lo = unsigned ? 0 : -(2 ** (bits - 1));
+/** Saturation bounds of SignedSatQ / UnsignedSatQ for 8, 16 and 32 bits (index es). */
+const SAT_MAX_S = [0x7f, 0x7fff, 0x7fff_ffff];
+const SAT_MIN_S = [-0x80, -0x8000, -0x8000_0000];
+const SAT_MAX_U = [0xff, 0xffff, 0xffff_ffff];
+
+/** SignedSatQ / UnsignedSatQ (Arm ARM J1 shared pseudocode) of an exact integer to [lo, hi]; sets FPSR.QC when it saturates. */
+function satQ(c: A64Core, v: number, lo: number, hi: number): number {
   if (v > hi) {
     setQC(c);
     return hi;
@@ -464,6 +468,7 @@ function shiftSame(c: A64Core, opcode: number, u: number, es: number, shift: num
     const esize = 8 << es;
     const ones = esize === 32 ? 0xffff_ffff : (1 << esize) - 1;
     const p = 2 ** shift;
+    const ip = 2 ** -shift;
     for (let i = 0; i < lanes; i++) {
       let r: number;
       if (opcode === 10) {
@@ -474,11 +479,11 @@ function shiftSame(c: A64Core, opcode: number, u: number, es: number, shift: num
         if (shift === esize) r = eu(c, d, i, es);
         else {
           const keep = (ones - (ones >>> shift)) >>> 0; // top `shift` bits of Vd
-          r = ((eu(c, d, i, es) & keep) >>> 0) + Math.floor(eu(c, n, i, es) / p);
+          r = ((eu(c, d, i, es) & keep) >>> 0) + (eu(c, n, i, es) >>> shift);
         }
       } else {
         const x = elt(c, n, i, es, unsigned);
-        r = Math.floor((opcode & 4 ? x + p / 2 : x) / p);
+        r = Math.floor((opcode & 4 ? x + p / 2 : x) * ip);
         if (opcode & 2) r += eu(c, d, i, es);
       }
       tset(i, es, r);
@@ -497,8 +502,9 @@ function shiftSat(c: A64Core, srcUnsigned: boolean, dstUnsigned: boolean, es: nu
     for (let i = 0; i < lanes; i++) T64[i] = BigInt.asUintN(64, satQBig(c, eltBig(c, n, i, 3, srcUnsigned) << sh, 64, dstUnsigned));
   } else {
     const p = 2 ** shift;
-    const esize = 8 << es;
-    for (let i = 0; i < lanes; i++) tset(i, es, satQ(c, elt(c, n, i, es, srcUnsigned) * p, esize, dstUnsigned));
+    const lo = dstUnsigned ? 0 : SAT_MIN_S[es]!;
+    const hi = dstUnsigned ? SAT_MAX_U[es]! : SAT_MAX_S[es]!;
+    for (let i = 0; i < lanes; i++) tset(i, es, satQ(c, elt(c, n, i, es, srcUnsigned) * p, lo, hi));
   }
   if (scalar) commitScalar(c, d, 1 << es);
   else commit(c, d, 8 << q);
@@ -517,7 +523,6 @@ function shiftNarrow(c: A64Core, opcode: number, u: number, es: number, shift: n
   const dstUnsigned = u === 1;
   const lanes = scalar ? 1 : 8 >>> es;
   const off = scalar ? 0 : q * lanes;
-  const esize = 8 << es;
   if (scalar) T64[0] = T64[1] = 0n;
   if (es === 2) {
     const sh = BigInt(shift);
@@ -528,10 +533,13 @@ function shiftNarrow(c: A64Core, opcode: number, u: number, es: number, shift: n
     }
   } else {
     const p = 2 ** shift;
+    const ip = 2 ** -shift;
     const rc = round ? p / 2 : 0;
+    const lo = dstUnsigned ? 0 : SAT_MIN_S[es]!;
+    const hi = dstUnsigned ? SAT_MAX_U[es]! : SAT_MAX_S[es]!;
     for (let i = 0; i < lanes; i++) {
-      const r = Math.floor((elt(c, n, i, es + 1, srcUnsigned) + rc) / p);
-      tset(off + i, es, truncate ? r : satQ(c, r, esize, dstUnsigned));
+      const r = Math.floor((elt(c, n, i, es + 1, srcUnsigned) + rc) * ip);
+      tset(off + i, es, truncate ? r : satQ(c, r, lo, hi));
     }
   }
   if (scalar) commitScalar(c, d, 1 << es);
@@ -617,7 +625,6 @@ export function simdThreeDiff(c: A64Core, insn: number, scalar: boolean): void {
   const les = size + 1;
   if (scalar) T64[0] = T64[1] = 0n;
   if (size < 2) {
-    const bits = 16 << size;
     for (let i = 0; i < lanes; i++) {
       const a = wide ? elt(c, n, i, les, unsigned) : elt(c, n, off + i, size, unsigned);
       const b = elt(c, m, off + i, size, unsigned);
@@ -648,8 +655,8 @@ export function simdThreeDiff(c: A64Core, insn: number, scalar: boolean): void {
           break;
         default: {
           // SQDMLAL/SQDMLSL/SQDMULL, 16-bit sources: the product saturates only for -32768 * -32768.
-          const prod = satQ(c, 2 * a * b, bits, false);
-          r = opcode === 13 ? prod : satQ(c, es_(c, d, i, les) + (opcode === 9 ? prod : -prod), bits, false);
+          const prod = satQ(c, 2 * a * b, -0x8000_0000, 0x7fff_ffff);
+          r = opcode === 13 ? prod : satQ(c, es_(c, d, i, les) + (opcode === 9 ? prod : -prod), -0x8000_0000, 0x7fff_ffff);
         }
       }
       tset(i, les, r);
@@ -709,11 +716,12 @@ function narrowHigh(c: A64Core, sub: boolean, round: boolean, size: number, m: n
     }
   } else {
     const p = 2 ** (8 << size);
+    const ip = 2 ** -(8 << size);
     const rc = round ? p / 2 : 0;
     for (let i = 0; i < lanes; i++) {
       const a = eu(c, n, i, size + 1);
       const b = eu(c, m, i, size + 1);
-      tset(off + i, size, Math.floor(((sub ? a - b : a + b) + rc) / p));
+      tset(off + i, size, Math.floor(((sub ? a - b : a + b) + rc) * ip));
     }
   }
   commitPart(c, d, q);
