@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSimulation, loadMachine, PluginRegistry, type SimEvent, type Simulation, type StopInfo } from '@tessera/core';
+import cpuRiscv from '@tessera/cpu-riscv';
 import hypervisorPlugin, { type ThinHypervisorApi } from '../src/index.js';
 
 export const here = path.dirname(fileURLToPath(import.meta.url));
@@ -14,7 +15,8 @@ export interface Run {
 
 export async function build(file: string, sets: string[] = [], kinds: string[] = ['hyp.']): Promise<Run> {
   const registry = new PluginRegistry();
-  // This package from its sources (a machine's plugins are otherwise imported from dist).
+  // This package and the hart from their sources (a machine's plugins are otherwise imported from dist).
+  registry.add(cpuRiscv);
   registry.add(hypervisorPlugin);
   const config = await loadMachine(file, { registry, sets, cwd: repoRoot });
   const { sim, machine } = await buildSimulation(config, registry);

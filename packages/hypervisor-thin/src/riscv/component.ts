@@ -6,6 +6,7 @@ import { address, defineComponent, file, object, ref, size, frequency, type Comp
 import type { PartitionDeviceTreeProvider, FdtNode } from '@tessera/core';
 import { ThinHypervisor } from './hypervisor.js';
 import type { HypervisorConfig } from './layout.js';
+import { netBackendSchema } from '@tessera/net';
 
 export type ThinHypervisorOptions = HypervisorConfig & { 'timebase-frequency'?: number };
 
@@ -16,13 +17,29 @@ export interface ThinHypervisorApi extends PartitionDeviceTreeProvider {
 
 const memoryRegion = object({ guest: address('guest physical base'), host: address('host physical base (in RAM)'), size: size() }, ['guest', 'host', 'size']);
 
+/** A virtual device entry (`virtual:`): virtio-net in a virtio-mmio slot of the partition. */
+const virtualDevice = object(
+  {
+    type: { enum: ['virtio-net'], description: 'device type' },
+    link: { type: 'string', description: 'join the in-simulation switch of this name (partitions naming the same link are cabled together)' },
+    network: netBackendSchema('or any @tessera/net backend (switch, pcap, socket, none)'),
+    mac: { type: 'string', pattern: '^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$', description: 'MAC address (default: derived from the machine, partition and slot)' },
+    base: address('guest physical base of the register window (default: QEMU virt slot 0x10001000 + 0x1000*i)'),
+    irq: { type: 'integer', minimum: 1, maximum: 95, description: 'virtual PLIC source (default 1 + i)' },
+    legacy: { type: 'boolean', description: 'legacy virtio-mmio version 1 layout' },
+  },
+  ['type'],
+);
+
 const partition = object(
   {
     harts: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1, description: 'physical harts (indices in the cluster)' },
-    vcpus: { type: 'integer', minimum: 1, description: 'vCPUs (default: one per hart)' },
+    vcpus: { type: 'integer', minimum: 1, description: 'vCPUs (default: one per hart); more than harts are time-sliced' },
+    'time-slice': { type: ['integer', 'string'], description: "time slice of vCPUs sharing a hart, virtual time: '2ms', '500us' or microseconds (default 1ms)" },
     memory: { type: 'array', items: memoryRegion, minItems: 1, description: 'memory regions' },
     devices: { type: 'array', items: ref('a device', 'passthrough device (its MMIO regions are mapped 1:1)'), description: 'passthrough devices' },
     console: { type: 'string', description: 'SBI console: stdio, file:PATH, capture, none (default stdio)' },
+    virtual: { type: 'array', items: virtualDevice, description: 'virtual devices emulated by the hypervisor' },
     boot: object({ kernel: file('ELF, Linux Image or raw image'), initrd: file('initial ramdisk'), entry: address('guest physical entry point'), append: { type: 'string', description: 'kernel command line' } }),
   },
   ['harts', 'memory'],
@@ -35,7 +52,9 @@ export const thinHypervisor = defineComponent<ThinHypervisorOptions>({
       harts: ref('a riscv-hart cluster'),
       ram: ref('a RAM region', 'the RAM holding partitions and the table pool'),
       pool: object({ base: address(), size: size() }, ['base', 'size'], 'hypervisor-owned memory for G-stage tables'),
+      plic: ref('a PLIC', "the machine's PLIC: the hypervisor takes its S-mode contexts to forward passthrough devices' interrupts into virtual PLICs"),
       gstage: { enum: ['sv39x4', 'sv48x4'], description: 'G-stage mode (default sv39x4)' },
+      clint: ref('a CLINT', 'the CLINT the firmware layer drives: the timer without Sstc, software interrupts between harts'),
       'timebase-frequency': frequency('timebase-frequency written into partitions\' device trees (default 10MHz)'),
       partitions: { type: 'object', additionalProperties: partition, minProperties: 1, description: 'partitions by name' },
     },
@@ -50,6 +69,9 @@ export const thinHypervisor = defineComponent<ThinHypervisorOptions>({
     return {
       api,
       reset: () => hyp.reset(),
+      dispose: () => {
+        for (const p of hyp.partitions) p.io.close();
+      },
     };
   },
 });

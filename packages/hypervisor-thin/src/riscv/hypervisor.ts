@@ -17,7 +17,11 @@ import { SimError, type ComponentContext, type ConsolePort, FdtNode, type RamReg
 import { CSR, type Hart, type RiscvCluster, type TrapInfo } from '@tessera/cpu-riscv';
 import { Sbi, HartState, SBI_SUCCESS, SBI_ERR_INVALID_PARAM, SBI_ERR_ALREADY_AVAILABLE, SRST_SHUTDOWN, type SbiCaller, type SbiPlatform, type RfenceKind } from '@tessera/riscv-sbi';
 import { GStageTable, TablePool, RWX } from './gstage.js';
-import { guestToHost, validateLayout, type HypervisorConfig, type PartitionConfig } from './layout.js';
+import { guestToHost, validateLayout, timeSliceNs, type HypervisorConfig, type PartitionConfig } from './layout.js';
+import { HartScheduler, VcpuRun, type SchedHost, type SchedVcpu } from './scheduler.js';
+import { ALL_ONES, HVIP_VSTIP } from './vcpu-state.js';
+import { VcpuIrqState } from './vplic.js';
+import { machineDeviceIrqs, PartitionIo, PhysicalPlic } from './vio.js';
 
 // Exception causes (privileged 1.12 Table 3.6, H §9.4.4 for 20..23).
 const EXC_INSN_ACCESS = 1;
@@ -38,6 +42,8 @@ const MEDELEG = [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 13, 15, 20, 21, 22, 23].redu
 const HIDELEG = (1n << 2n) | (1n << 6n) | (1n << 10n);
 const MIDELEG = (1n << 1n) | (1n << 5n) | (1n << 9n) | HIDELEG | (1n << 12n);
 const HVIP_VSSIP = 1n << 2n;
+const HVIP_VSEIP = 1n << 10n;
+const IRQ_SUPERVISOR_EXTERNAL = 9;
 const ENVCFG_STCE = 1n << 63n;
 const MSTATUS_MPP_S = 1n << 11n;
 const MSTATUS_MPP = 3n << 11n;
@@ -49,13 +55,35 @@ const SSTATUS_SIE = 1n << 1n;
 const SSTATUS_SPIE = 1n << 5n;
 const HSTATUS_SPV = 1n << 7n;
 const HSTATUS_SPVP = 1n << 8n;
+const HSTATUS_SPV_BIT = 1n << 7n;
+const SBI_ERR_INVALID_ADDRESS = -5;
+/** SBI HSM default non-retentive suspend type (SBI 2.0 §9.4, Table 35). */
+const SUSPEND_NON_RETENTIVE = 0x8000_0000;
+/** WFI's encoding, as a virtual-instruction trap reports it in stval (H §9.6.1). */
+const INSN_WFI = 0x10500073n;
+// Interrupt causes at HS and M (privileged 1.12 Table 3.6).
+const IRQ_SSI = 1;
+const IRQ_STI = 5;
+const IRQ_MSI = 3;
+const IRQ_MTI = 7;
+const MIP_SSIP = 1n << 1n;
+const MIP_MSIP = 1n << 3n;
+const MIP_STIP = 1n << 5n;
+const MIP_MTIP = 1n << 7n;
+/** The HS idle loop: `wfi; j .-4`. */
+const IDLE_LOOP = [0x10500073, 0xffdff06f];
+/** SiFive CLINT layout: msip at 4*hart, mtimecmp at 0x4000 + 8*hart. */
+const CLINT_MTIMECMP = 0x4000;
 
 export interface ExitCounts {
   readonly [reason: string]: number;
 }
 
 export class Vcpu {
-  parked = true;
+  /** Scheduling state and the saved context while the vCPU is off its hart. */
+  readonly run = new VcpuRun();
+  /** Virtual interrupt state (vPLIC contexts, VSEIP): the vCPU's own, kept when it leaves its hart. */
+  readonly virq = new VcpuIrqState();
   private readonly counters = new Map<string, Counter>();
 
   constructor(
@@ -69,6 +97,16 @@ export class Vcpu {
     return `${this.partition.name}/${this.index}`;
   }
 
+  /** HSM stopped (never started, hart_stop, partition off). */
+  get parked(): boolean {
+    return this.run.state === 'stopped';
+  }
+
+  /** The scheduler of the hart this vCPU is placed on. */
+  get sched(): HartScheduler {
+    return this.partition.hyp.schedulerOf(this);
+  }
+
   counter(reason: string): Counter {
     let c = this.counters.get(reason);
     if (c === undefined) {
@@ -76,6 +114,12 @@ export class Vcpu {
       this.counters.set(reason, c);
     }
     return c;
+  }
+
+  /** The vPLIC's S context has (or no longer has) a deliverable interrupt: hvip.VSEIP (H §9.2.3). */
+  setVseip(level: boolean): void {
+    // On the hart while the vCPU runs there, in its context while it is switched out.
+    this.partition.hyp.setVsInterrupt(this, HVIP_VSEIP, level);
   }
 
   caller(): SbiCaller {
@@ -88,6 +132,8 @@ export class Partition implements SbiPlatform {
   readonly vcpus: Vcpu[];
   readonly sbi: Sbi;
   readonly console: ConsolePort;
+  /** Virtual PLIC, virtual devices, passthrough interrupt forwarding. */
+  readonly io: PartitionIo;
   table: GStageTable | undefined;
   off = false;
   exitCode = 0;
@@ -105,8 +151,10 @@ export class Partition implements SbiPlatform {
     readonly index: number,
     readonly cfg: PartitionConfig,
   ) {
-    this.vcpus = cfg.harts.map((h, i) => new Vcpu(this, i, hyp.cluster.harts[h]!));
+    // vCPU i runs on the partition's hart i mod (number of harts).
+    this.vcpus = Array.from({ length: cfg.vcpus ?? cfg.harts.length }, (_, i) => new Vcpu(this, i, hyp.cluster.harts[cfg.harts[i % cfg.harts.length]!]!));
     this.sbi = new Sbi(this, { implId: 0x54, implVersion: 1 });
+    this.io = new PartitionIo(hyp, name, cfg, this.vcpus);
     this.console = hyp.ctx.console(cfg.console ?? 'stdio');
     this.console.onInput((b) => this.input.push(b));
   }
@@ -121,37 +169,52 @@ export class Partition implements SbiPlatform {
     return this.vcpus.map((v) => v.index);
   }
 
-  /** TIME set_timer: vstimecmp (Sstc, enabled for the guest through henvcfg.STCE). */
+  /**
+   * TIME set_timer. With Sstc: vstimecmp (enabled for the guest through henvcfg.STCE).
+   * Without: the deadline goes into the vCPU's context, the hypervisor's own timer is
+   * armed for it, and the pending timer interrupt is cleared (SBI 2.0 §6.1); hvip.VSTIP is
+   * injected when it expires.
+   */
   setTimer(caller: SbiCaller, stime: bigint): void {
     const v = this.vcpus[caller.hartid]!;
-    v.hart.writeCsr(CSR.vstimecmp, stime);
+    if (this.hyp.sstc) {
+      v.hart.writeCsr(CSR.vstimecmp, stime);
+      return;
+    }
+    v.run.ctx.timer = BigInt.asUintN(64, stime);
+    v.sched.setVsInterrupt(v, HVIP_VSTIP, false);
   }
 
-  /** IPI: hvip.VSSIP on each target vCPU's hart (H §9.2.3). */
+  /**
+   * IPI: hvip.VSSIP for each target vCPU (H §9.2.3): at once when it runs on the calling
+   * hart, through a kick of its hart when it runs there, held in its context when it is
+   * switched out (delivered when it next runs; a waiting vCPU is woken if it enabled it).
+   */
   sendIpi(_caller: SbiCaller, harts: readonly number[]): void {
     for (const h of harts) {
       const v = this.vcpus[h];
       if (v === undefined) continue;
-      v.hart.writeCsr(CSR.hvip, (v.hart.readCsr(CSR.hvip) ?? 0n) | HVIP_VSSIP);
+      v.sched.setVsInterrupt(v, HVIP_VSSIP, true);
     }
   }
 
   clearIpi(caller: SbiCaller): void {
-    const hart = this.vcpus[caller.hartid]!.hart;
-    hart.writeCsr(CSR.hvip, (hart.readCsr(CSR.hvip) ?? 0n) & ~HVIP_VSSIP);
+    const v = this.vcpus[caller.hartid]!;
+    v.sched.setVsInterrupt(v, HVIP_VSSIP, false);
   }
 
   /**
-   * RFENCE: every target vCPU runs on its own hart with this partition's VMID, so a fence
-   * of that hart's VS-stage (or G-stage) translations is what the guest asked for. The
-   * hart model flushes its whole TLB on any hgatp write; rewriting the value in force is
-   * the fence (stronger than HFENCE.VVMA by address: allowed).
+   * RFENCE: the target vCPUs share this partition's VMID, so a fence of their hart's
+   * VS-stage (or G-stage) translations is what the guest asked for. The hart model flushes
+   * its whole TLB on any hgatp write; rewriting the value in force is the fence (stronger
+   * than HFENCE.VVMA by address: allowed). A vCPU running on another hart is fenced there
+   * (a kick); a switched-out one is fenced when it is switched in (every switch-in fences).
    */
   remoteFence(_caller: SbiCaller, _kind: RfenceKind, harts: readonly number[]): void {
     for (const h of harts) {
       const v = this.vcpus[h];
       if (v === undefined) continue;
-      v.hart.writeCsr(CSR.hgatp, v.hart.readCsr(CSR.hgatp) ?? 0n);
+      v.sched.fence(v);
     }
   }
 
@@ -167,6 +230,27 @@ export class Partition implements SbiPlatform {
   hartStop(caller: SbiCaller): number {
     this.hyp.park(this.vcpus[caller.hartid]!);
     return SBI_SUCCESS;
+  }
+
+  /**
+   * HSM hart_suspend (SBI 2.0 §9.4): the vCPU gives up its hart until one of its enabled VS
+   * interrupts is pending. Retentive (type 0): it continues after the ECALL with a0 = 0.
+   * Non-retentive (0x80000000): it resumes at `resume` with a0 = hartid, a1 = opaque.
+   */
+  hartSuspend(caller: SbiCaller, type: number, resume: bigint, opaque: bigint): number {
+    const v = this.vcpus[caller.hartid]!;
+    let at: { pc: bigint; opaque: bigint } | undefined;
+    if (type === SUSPEND_NON_RETENTIVE) {
+      if (guestToHost(this.cfg.memory, Number(BigInt.asUintN(64, resume)), 2) === undefined) return SBI_ERR_INVALID_ADDRESS;
+      at = { pc: resume, opaque };
+    }
+    v.sched.suspend(v, at);
+    return SBI_SUCCESS;
+  }
+
+  /** hart_get_status for vCPUs the scheduler moved (SBI 2.0 §9.3). */
+  hsmChanged(v: Vcpu): void {
+    this.sbi.setState(v.index, v.run.state === 'stopped' ? HartState.Stopped : v.run.suspended ? HartState.Suspended : HartState.Started);
   }
 
   /**
@@ -222,8 +306,10 @@ export class Partition implements SbiPlatform {
     for (const v of this.vcpus) {
       const cpu = cpus.child(`cpu@${v.index}`);
       cpu.str('device_type', 'cpu').cells('reg', v.index).str('status', 'okay').str('compatible', 'riscv');
-      cpu.str('riscv,isa', 'rv64imafdc_zicsr_zifencei_zicntr_sstc').str('mmu-type', 'riscv,sv48');
-      cpu.str('riscv,isa-base', 'rv64i').strs('riscv,isa-extensions', 'i', 'm', 'a', 'f', 'd', 'c', 'zicsr', 'zifencei', 'zicntr', 'sstc');
+      // Sstc only when the harts have it: without, the guest's timer is SBI set_timer.
+      const sstc = this.hyp.sstc ? ['sstc'] : [];
+      cpu.str('riscv,isa', 'rv64imafdc_zicsr_zifencei_zicntr' + sstc.map((e) => '_' + e).join('')).str('mmu-type', 'riscv,sv48');
+      cpu.str('riscv,isa-base', 'rv64i').strs('riscv,isa-extensions', 'i', 'm', 'a', 'f', 'd', 'c', 'zicsr', 'zifencei', 'zicntr', ...sstc);
       const intc = cpu.child('interrupt-controller');
       intc.cells('#interrupt-cells', 1).flag('interrupt-controller').str('compatible', 'riscv,cpu-intc');
       intc.phandle();
@@ -231,6 +317,7 @@ export class Partition implements SbiPlatform {
     for (const r of this.cfg.memory) {
       root.child(`memory@${r.guest.toString(16)}`).str('device_type', 'memory').reg([r.guest, r.size]);
     }
+    this.io.addPlicNode(root);
     const machineTree = this.hyp.ctx.machine.deviceTree();
     let stdout: string | undefined;
     for (const d of this.cfg.devices ?? []) {
@@ -240,17 +327,19 @@ export class Partition implements SbiPlatform {
           if (found === undefined && n.name.endsWith(`@${reg.base.toString(16)}`)) found = n;
         });
         if (found === undefined) continue;
-        // Interrupt wiring goes through a virtual PLIC, which is not implemented yet:
-        // passthrough nodes carry their registers only.
+        // Interrupts go through the partition's virtual PLIC when the hypervisor forwards
+        // them (a `plic:` is given); otherwise passthrough nodes carry their registers only.
         const copy = root.child(found.name);
         for (const [k, val] of found.props) {
           if (k === 'interrupts' || k === 'interrupt-parent' || k === 'interrupts-extended' || k === 'phandle') continue;
           copy.set(k, val);
         }
+        this.io.wirePassthrough(copy, found);
         // A passthrough UART is the partition's console (Linux polls it without an interrupt).
         if (stdout === undefined && (copy.getStrings('compatible') ?? []).some((c) => c.startsWith('ns16550'))) stdout = copy.path;
       }
     }
+    this.io.addDeviceNodes(root);
     setChosen(root, {
       ...(this.cfg.boot?.append !== undefined ? { bootargs: this.cfg.boot.append } : {}),
       ...(this.initrd !== undefined ? { initrdStart: this.initrd.start, initrdEnd: this.initrd.end } : {}),
@@ -261,11 +350,24 @@ export class Partition implements SbiPlatform {
 }
 
 /** The `thin-hypervisor` component's state. */
-export class ThinHypervisor {
+export class ThinHypervisor implements SchedHost {
   readonly partitions: Partition[];
+  /** The harts have Sstc (menvcfg.STCE is WARL: probed by writing it, privileged 1.12 §3.1.18). */
+  readonly sstc: boolean;
+  /** One scheduler per hart given to a partition, by hart. */
+  private readonly schedulers = new Map<Hart, HartScheduler>();
+  /** Physical address of the HS idle loop (in the pool). */
+  idlePc = 0;
+  /** The hart whose HS (or firmware M) handler is running. */
+  activeHart: Hart | undefined;
+  /** The CLINT the firmware layer drives (mtimecmp without Sstc, msip for kicks), if given. */
+  private readonly clintBase: number | undefined;
+  private resetting = false;
   readonly cluster: RiscvCluster;
   readonly ram: RamRegion;
   readonly timebaseFrequency: number;
+  /** The machine's PLIC, when passthrough interrupts are forwarded (`plic:`). */
+  readonly physicalPlic: PhysicalPlic | undefined;
   private readonly byHart = new Map<Hart, Vcpu>();
   private readonly blocked: Counter;
 
@@ -284,14 +386,131 @@ export class ThinHypervisor {
       ram: { base: ram.base, size: ram.size },
       gpaBits: (cfg.gstage ?? 'sv39x4') === 'sv39x4' ? 41 : 50,
       deviceRegions: (d) => this.deviceRegions(d),
+      deviceIrqs: (d) => machineDeviceIrqs(this, d),
     });
+    if (cfg.plic !== undefined) {
+      const regs = this.deviceRegions(cfg.plic);
+      if (regs === undefined) throw new SimError(`'plic: ${cfg.plic}' is not a component with registers in this machine`);
+      this.physicalPlic = new PhysicalPlic(ctx, Math.min(...regs.map((r) => r.base)));
+    }
     this.partitions = Object.entries(cfg.partitions).map(([name, p], i) => new Partition(this, name, i, p));
-    for (const p of this.partitions) for (const v of p.vcpus) this.byHart.set(v.hart, v);
+    for (const p of this.partitions) {
+      p.io.physical = this.physicalPlic;
+      for (const v of p.vcpus) this.byHart.set(v.hart, v);
+    }
     this.blocked = ctx.events.counter('hyp.blocked', 'total');
+    this.sstc = probeSstc(this.cluster.harts[0]!);
+    if (cfg.clint !== undefined) {
+      const regs = this.deviceRegions(cfg.clint);
+      if (regs === undefined) throw new SimError(`'clint: ${cfg.clint}' is not a component with registers in this machine`);
+      this.clintBase = Math.min(...regs.map((r) => r.base));
+    }
+    if (!this.sstc && this.clintBase === undefined) {
+      throw new SimError('the harts have no Sstc: the hypervisor needs the CLINT for its timer', "add 'clint: <the clint component>' to the thin-hypervisor, or give the harts Sstc");
+    }
+    for (const p of this.partitions) {
+      const sliceTicks = BigInt(Math.max(1, Math.round((timeSliceNs(p.cfg) * this.timebaseFrequency) / 1e9)));
+      for (const h of p.cfg.harts) {
+        const hart = this.cluster.harts[h]!;
+        this.schedulers.set(hart, new HartScheduler(this, hart, h, sliceTicks));
+      }
+      for (const v of p.vcpus) this.schedulers.get(v.hart)!.vcpus.push(v);
+    }
     // Harts not given to any partition stay powered down: nothing runs there.
     for (const h of this.cluster.harts) {
       h.setTrapHandler('HS', (hart: Hart, trap: TrapInfo) => this.onTrap(hart, trap));
+      if (this.clintBase !== undefined && this.schedulers.has(h)) h.setTrapHandler('M', (hart: Hart, trap: TrapInfo) => this.onFirmwareTrap(hart, trap));
     }
+  }
+
+  schedulerOf(v: Vcpu): HartScheduler {
+    return this.schedulers.get(v.hart)!;
+  }
+
+  /** Scheduler of cluster hart `index`, if a partition has it. */
+  scheduler(index: number): HartScheduler | undefined {
+    const h = this.cluster.harts[index];
+    return h === undefined ? undefined : this.schedulers.get(h);
+  }
+
+  // ------------------------------------------------------------ SchedHost
+
+  /**
+   * The hypervisor's timer. With Sstc: stimecmp (the trap handler runs in HS, so this is
+   * HS's own). Without: the firmware layer's set_timer — the CLINT's mtimecmp for this
+   * hart, mip.STIP cleared and MTIE enabled (as OpenSBI does; MTIP is turned into STIP by
+   * the firmware's M-mode handler).
+   */
+  setHsTimer(hart: Hart, index: number, ticks: bigint): void {
+    if (this.sstc) {
+      hart.writeCsr(CSR.stimecmp, ticks);
+      return;
+    }
+    this.ctx.system.write64(this.clintBase! + CLINT_MTIMECMP + 8 * index, ticks);
+    hart.writeCsr(CSR.mip, (hart.readCsr(CSR.mip) ?? 0n) & ~MIP_STIP);
+    const mie = hart.readCsr(CSR.mie) ?? 0n;
+    hart.writeCsr(CSR.mie, ticks === ALL_ONES ? mie & ~MIP_MTIP : mie | MIP_MTIP);
+  }
+
+  /**
+   * Make hart `index` enter the hypervisor: a software interrupt through the CLINT's msip
+   * (the firmware layer turns it into SSIP), or — in a machine without a `clint:` — SSIP
+   * set on that hart directly, which is what an ACLINT SSWI write would do.
+   */
+  kick(index: number): void {
+    if (this.resetting) return;
+    if (this.clintBase !== undefined) {
+      this.ctx.system.write(this.clintBase + 4 * index, 4, 1);
+      return;
+    }
+    const h = this.cluster.harts[index]!;
+    h.writeCsr(CSR.mip, (h.readCsr(CSR.mip) ?? 0n) | MIP_SSIP);
+  }
+
+  fence(hart: Hart): void {
+    hart.writeCsr(CSR.hgatp, hart.readCsr(CSR.hgatp) ?? 0n);
+  }
+
+  /** Scheduling events (`hyp.sched`, `<partition>/<vcpu> <what>`): not exits, the hypervisor's own work. */
+  count(v: SchedVcpu, what: string): void {
+    this.ctx.events.counter('hyp.sched', `${v.label} ${what}`).value++;
+  }
+
+  hsmChanged(v: SchedVcpu): void {
+    (v as Vcpu).partition.hsmChanged(v as Vcpu);
+  }
+
+  /**
+   * Set or clear VS-level interrupt bits (hvip positions: VSSIP 2, VSTIP 6, VSEIP 10) of a
+   * vCPU wherever it is: on its hart's hvip while it runs, in its context while switched
+   * out (a waiting vCPU that enabled the interrupt is woken).
+   */
+  setVsInterrupt(v: Vcpu, bits: bigint, level: boolean): void {
+    this.schedulerOf(v).setVsInterrupt(v, bits, level);
+  }
+
+  /**
+   * The firmware layer's M-mode handler (there only with a `clint:`): a CLINT software
+   * interrupt becomes SSIP for the hypervisor (msip cleared), a CLINT timer interrupt
+   * becomes STIP (MTIE off until the next set_timer), as OpenSBI does for S-mode.
+   */
+  private onFirmwareTrap(hart: Hart, trap: TrapInfo): void {
+    const index = this.cluster.harts.indexOf(hart);
+    if (trap.interrupt && trap.cause === IRQ_MSI) {
+      this.ctx.system.write(this.clintBase! + 4 * index, 4, 0);
+      hart.writeCsr(CSR.mip, (hart.readCsr(CSR.mip) ?? 0n) | MIP_SSIP);
+      hart.mret();
+      return;
+    }
+    if (trap.interrupt && trap.cause === IRQ_MTI) {
+      hart.writeCsr(CSR.mie, (hart.readCsr(CSR.mie) ?? 0n) & ~MIP_MTIP);
+      hart.writeCsr(CSR.mip, (hart.readCsr(CSR.mip) ?? 0n) | MIP_STIP);
+      hart.mret();
+      return;
+    }
+    // Nothing else is left to M-mode (medeleg/mideleg): the hart has nothing to return to.
+    hart.stopped = true;
+    hart.wfi = true;
   }
 
   /** MMIO regions the machine has for component `name` (its own name or `name.*`). */
@@ -307,10 +526,19 @@ export class ThinHypervisor {
   /** Power-on: tables, images, DTBs, then the boot vCPU of every partition enters VS-mode. */
   reset(): void {
     const pool = new TablePool(this.ram, this.cfg.pool.base, this.cfg.pool.size);
+    this.resetting = true;
+    // The HS idle loop lives in the hypervisor's own memory, mapped in no partition.
+    this.idlePc = pool.alloc(4096, 4096);
+    IDLE_LOOP.forEach((w, i) => this.ram.writeN(this.idlePc - this.ram.base + 4 * i, 4, w));
+    this.ram.noteWrite(this.idlePc - this.ram.base, 4 * IDLE_LOOP.length);
     for (const h of this.cluster.harts) {
       this.firmwareSetup(h);
       h.stopped = true;
       h.wfi = true;
+    }
+    for (const s of this.schedulers.values()) {
+      s.loaded = undefined;
+      for (const v of s.vcpus) s.stop(v);
     }
     for (const p of this.partitions) {
       p.off = false;
@@ -325,8 +553,18 @@ export class ThinHypervisor {
         }
       }
       p.table = t;
+      p.io.reset();
       this.loadPartition(p);
       this.startPartition(p);
+    }
+    this.resetting = false;
+    // Each partition hart leaves M-mode into its first runnable vCPU or the idle loop.
+    for (const s of this.schedulers.values()) {
+      const h = s.hart;
+      h.stopped = false;
+      h.wfi = false;
+      this.hsSetup(s);
+      s.enterFromMachine();
     }
   }
 
@@ -387,15 +625,17 @@ export class ThinHypervisor {
   }
 
   private startPartition(p: Partition): void {
+    if (this.physicalPlic !== undefined && p === this.partitions[0]) this.physicalPlic.setup(this.partitions.map((q) => q.io));
     for (const v of p.vcpus) p.sbi.setState(v.index, HartState.Stopped);
+    p.off = false;
     const boot = p.vcpus[0]!;
-    p.sbi.setState(boot.index, HartState.Started);
     this.enterGuest(boot, p.entry, 0n, BigInt(p.dtbAddr));
   }
 
   rebootPartition(p: Partition): void {
     for (const v of p.vcpus) this.park(v);
     this.ctx.events.emit('hyp.partition.reboot', this.ctx.name, { partition: p.name });
+    p.io.reset();
     this.loadPartition(p);
     this.startPartition(p);
   }
@@ -411,62 +651,48 @@ export class ThinHypervisor {
     h.writeCsr(CSR.pmpcfg0, 0x1fn); // NAPOT, RWX
     h.writeCsr(CSR.medeleg, MEDELEG);
     h.writeCsr(CSR.mideleg, MIDELEG);
-    h.writeCsr(CSR.menvcfg, ENVCFG_STCE);
+    h.writeCsr(CSR.menvcfg, this.sstc ? ENVCFG_STCE : 0n);
     h.writeCsr(CSR.mcounteren, 7n);
     h.writeCsr(CSR.mstatus, (h.readCsr(CSR.mstatus) ?? 0n) | MSTATUS_FS_DIRTY);
+    // The firmware layer takes the CLINT's software interrupt (kicks) when it drives the CLINT.
+    h.writeCsr(CSR.mie, this.clintBase !== undefined ? MIP_MSIP : 0n);
   }
 
-  /** HS-mode state for a partition's vCPU (H §9.2): delegation, Sstc, counters, G-stage. */
-  private hsSetup(v: Vcpu): void {
-    const h = v.hart;
+  /**
+   * HS-mode state of a partition's hart (H §9.2): delegation, Sstc, counters, G-stage,
+   * WFI trapping when vCPUs share the hart, the hypervisor's own interrupts (SSIE for kicks,
+   * STIE for its timer), and a blank VS context.
+   */
+  private hsSetup(s: HartScheduler): void {
+    const h = s.hart;
+    const v = s.vcpus[0] as Vcpu;
     h.writeCsr(CSR.hedeleg, HEDELEG);
     h.writeCsr(CSR.hideleg, HIDELEG);
-    h.writeCsr(CSR.henvcfg, ENVCFG_STCE);
+    h.writeCsr(CSR.henvcfg, this.sstc ? ENVCFG_STCE : 0n);
     h.writeCsr(CSR.hcounteren, 7n);
     h.writeCsr(CSR.hvip, 0n);
     h.writeCsr(CSR.hgatp, v.partition.table!.hgatp(v.partition.vmid));
     h.writeCsr(CSR.htimedelta, 0n);
-    // A fresh VS context: Bare vsatp, no VS interrupts enabled, timer disarmed.
+    h.writeCsr(CSR.hstatus, s.hstatusPolicy(h.readCsr(CSR.hstatus) ?? 0n));
+    h.writeCsr(CSR.sie, (h.readCsr(CSR.sie) ?? 0n) | MIP_SSIP | MIP_STIP);
     h.writeCsr(CSR.vsatp, 0n);
     h.writeCsr(CSR.vsstatus, 0n);
     h.writeCsr(CSR.vsie, 0n);
     h.writeCsr(CSR.vstvec, 0n);
-    h.writeCsr(CSR.vstimecmp, (1n << 64n) - 1n);
+    if (this.sstc) h.writeCsr(CSR.vstimecmp, ALL_ONES);
+    this.setHsTimer(h, s.index, ALL_ONES);
+    v.partition.io.hsSetup(v);
   }
 
-  /** Start vCPU `v` in VS-mode at guest address `entry` with a0, a1 (SBI HSM hart_start semantics). */
+  /** Start vCPU `v` in VS-mode at guest address `entry` with a0, a1 (SBI HSM hart_start semantics); it runs when its hart schedules it. */
   enterGuest(v: Vcpu, entry: number, a0: bigint, a1: bigint): void {
-    const h = v.hart;
-    this.hsSetup(v);
-    for (let i = 1; i < 32; i++) h.writeReg(i, 0n);
-    h.writeReg(10, a0);
-    h.writeReg(11, a1);
-    if (h.privilege === 'M') {
-      // From M: MPP = S with MPV = 1 makes MRET land in VS-mode (H §9.6.4).
-      const ms = h.readCsr(CSR.mstatus) ?? 0n;
-      h.writeCsr(CSR.mstatus, (ms & ~MSTATUS_MPP) | MSTATUS_MPP_S | MSTATUS_MPV);
-      h.writeCsr(CSR.mepc, BigInt(entry));
-      h.mret();
-    } else {
-      // From HS: SPP = S with hstatus.SPV = 1 makes SRET land in VS-mode.
-      h.writeCsr(CSR.sstatus, (h.readCsr(CSR.sstatus) ?? 0n) | SSTATUS_SPP);
-      h.writeCsr(CSR.hstatus, (h.readCsr(CSR.hstatus) ?? 0n) | HSTATUS_SPV | HSTATUS_SPVP);
-      h.writeCsr(CSR.sepc, BigInt(entry));
-      h.sret();
-    }
-    v.parked = false;
-    h.stopped = false;
-    h.wfi = false;
+    this.schedulerOf(v).start(v, BigInt(entry), a0, a1);
     v.partition.sbi.setState(v.index, HartState.Started);
   }
 
-  /** Take a vCPU's hart out of service (HSM stop, partition off): it runs nothing until started. */
+  /** Stop a vCPU (HSM stop, partition off): it runs nothing until started; its hart moves on. */
   park(v: Vcpu): void {
-    v.parked = true;
-    v.hart.stopped = true;
-    // End the hart's current quantum (the run loop returns on WFI).
-    v.hart.wfi = true;
-    v.hart.writeCsr(CSR.vstimecmp, (1n << 64n) - 1n);
+    this.schedulerOf(v).stop(v);
     v.partition.sbi.setState(v.index, HartState.Stopped);
   }
 
@@ -478,7 +704,7 @@ export class ThinHypervisor {
 
   // ------------------------------------------------------------ traps
 
-  private exit(v: Vcpu, reason: string, pc: bigint, extra?: Record<string, unknown>): void {
+  exit(v: Vcpu, reason: string, pc: bigint, extra?: Record<string, unknown>): void {
     v.counter(reason).value++;
     const ev = this.ctx.events;
     if (ev.active && ev.wants('hyp.exit')) {
@@ -487,18 +713,44 @@ export class ThinHypervisor {
   }
 
   private onTrap(hart: Hart, trap: TrapInfo): void {
-    const v = this.byHart.get(hart);
-    const sepc = hart.readCsr(CSR.sepc) ?? 0n;
-    if (v === undefined || v.parked) {
-      // A hart outside every partition (or parked) has nothing to return to.
+    const s = this.schedulers.get(hart);
+    if (s === undefined) {
+      // A hart outside every partition has nothing to return to.
       hart.stopped = true;
       hart.wfi = true;
       return;
     }
+    this.activeHart = hart;
+    try {
+      this.handleTrap(s, hart, trap);
+    } finally {
+      this.activeHart = undefined;
+    }
+  }
+
+  private handleTrap(s: HartScheduler, hart: Hart, trap: TrapInfo): void {
+    const sepc = hart.readCsr(CSR.sepc) ?? 0n;
+    // Trapped from a vCPU (hstatus.SPV = 1) or woken in the idle loop.
+    const v = s.fromIdle() ? undefined : (s.loaded as Vcpu | undefined);
     if (trap.interrupt) {
-      // The hypervisor enables no HS interrupts; one arriving anyway is returned from.
-      this.exit(v, `interrupt-${trap.cause}`, sepc);
-      hart.sret();
+      if (trap.cause === IRQ_SUPERVISOR_EXTERNAL && this.physicalPlic !== undefined) {
+        // A passthrough device's line on the real PLIC: claim it and pend it in the owner's vPLIC.
+        if (v !== undefined) this.exit(v, 'external-interrupt', sepc);
+        PartitionIo.externalInterrupt(this.physicalPlic, this.cluster.harts.indexOf(hart));
+      } else if (trap.cause === IRQ_SSI) {
+        // A kick from another hart (or the firmware's forwarded CLINT msip): requests are in hypervisor memory.
+        hart.writeCsr(CSR.sip, (hart.readCsr(CSR.sip) ?? 0n) & ~MIP_SSIP);
+        if (v !== undefined) this.exit(v, 'kick', sepc);
+      } else if (v !== undefined) {
+        // The hypervisor's timer: a slice ends or a switched-out vCPU's deadline came.
+        this.exit(v, trap.cause === IRQ_STI ? 'timer' : `interrupt-${trap.cause}`, sepc);
+      }
+      s.resume();
+      return;
+    }
+    if (v === undefined || v.parked) {
+      // From a vCPU stopped meanwhile by another hart: it is dropped.
+      s.resume();
       return;
     }
     switch (trap.cause) {
@@ -506,7 +758,7 @@ export class ThinHypervisor {
         this.exit(v, 'sbi', sepc, { eid: '0x' + hart.readReg(17).toString(16) });
         hart.writeCsr(CSR.sepc, sepc + 4n);
         v.partition.sbi.handle(v.caller());
-        if (!v.parked) hart.sret();
+        s.resume();
         return;
       }
       case EXC_INSN_GUEST_PAGE:
@@ -515,9 +767,21 @@ export class ThinHypervisor {
       case EXC_INSN_ACCESS:
       case EXC_LOAD_ACCESS:
       case EXC_STORE_ACCESS:
+        if (v.partition.io.handleGuestFault(v, trap, sepc)) {
+          // Emulated (vPLIC, virtio): sepc is past the instruction (or at it, to retry).
+          s.resume();
+          return;
+        }
         this.blockedAccess(v, trap, sepc);
         return;
       case EXC_VIRTUAL_INSN:
+        if (trap.tval === INSN_WFI) {
+          // WFI trapped through hstatus.VTW: the vCPU waits for an interrupt off the hart.
+          this.exit(v, 'wfi', sepc);
+          hart.writeCsr(CSR.sepc, sepc + 4n);
+          s.wfi(v);
+          return;
+        }
         // Nothing is emulated yet: the guest gets the illegal-instruction exception.
         this.exit(v, 'virtual-instruction', sepc);
         this.inject(v, EXC_ILLEGAL, trap.tval, sepc);
@@ -576,4 +840,13 @@ export class ThinHypervisor {
     for (const { key, value } of this.ctx.events.snapshot().get('hyp.exits') ?? []) out.set(key, value);
     return out;
   }
+}
+
+/** Whether harts have Sstc: menvcfg.STCE reads back as written only with Sstc (privileged 1.12 §3.1.18, Sstc). */
+function probeSstc(h: Hart): boolean {
+  const old = h.readCsr(CSR.menvcfg) ?? 0n;
+  h.writeCsr(CSR.menvcfg, old | ENVCFG_STCE);
+  const sstc = ((h.readCsr(CSR.menvcfg) ?? 0n) & ENVCFG_STCE) !== 0n;
+  h.writeCsr(CSR.menvcfg, old);
+  return sstc;
 }

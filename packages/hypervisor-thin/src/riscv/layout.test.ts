@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateLayout, guestToHost, type HypervisorConfig, type MachineFacts, type PartitionConfig } from './layout.js';
+import { timeSliceNs, validateLayout, guestToHost, type HypervisorConfig, type MachineFacts, type PartitionConfig } from './layout.js';
 
 const MiB = 1 << 20;
 const facts: MachineFacts = {
@@ -59,8 +59,20 @@ describe('validateLayout', () => {
     expect(() => validateLayout(cfg({ a: bad }), facts)).toThrow(/device 'uart0' at \[0x10000000, 0x10000100\) overlaps/);
   });
 
-  it('rejects more vCPUs than harts (time slicing is not implemented yet)', () => {
-    expect(() => validateLayout(cfg({ a: { ...a, vcpus: 3 } }), facts)).toThrow(/time-sliced vCPUs are not implemented yet/);
+  it('accepts more vCPUs than harts (time-sliced) and rejects fewer', () => {
+    expect(() => validateLayout(cfg({ a: { ...a, vcpus: 3 } }), facts)).not.toThrow();
+    expect(() => validateLayout(cfg({ a: { ...a, harts: [0], vcpus: 8 } }), facts)).not.toThrow();
+    expect(() => validateLayout(cfg({ a: { ...a, harts: [0, 1], vcpus: 1 } }), facts)).toThrow(/1 vCPU\(s\) on 2 harts would leave harts without work/);
+  });
+
+  it('reads the time slice as a duration of virtual time, 1 ms by default, 10 us..1 s', () => {
+    expect(timeSliceNs({ ...a })).toBe(1_000_000);
+    expect(timeSliceNs({ ...a, 'time-slice': '2ms' })).toBe(2_000_000);
+    expect(timeSliceNs({ ...a, 'time-slice': '500us' })).toBe(500_000);
+    expect(timeSliceNs({ ...a, 'time-slice': 250 })).toBe(250_000);
+    expect(timeSliceNs({ ...a, 'time-slice': '0.5s' })).toBe(500_000_000);
+    expect(() => validateLayout(cfg({ a: { ...a, 'time-slice': '1us' } }), facts)).toThrow(/time-slice 1us is outside 10us\.\.1s/);
+    expect(() => validateLayout(cfg({ a: { ...a, 'time-slice': 'soon' } }), facts)).toThrow(/time-slice 'soon' is not a duration/);
   });
 
   it('rejects memory beyond the guest physical space and unaligned regions', () => {

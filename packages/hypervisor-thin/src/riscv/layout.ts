@@ -35,8 +35,10 @@ export interface PartitionBootConfig {
 export interface PartitionConfig {
   /** Physical hart indices (in the cluster) this partition runs on. */
   readonly harts: readonly number[];
-  /** vCPUs (default: one per hart). */
+  /** vCPUs (default: one per hart); more vCPUs than harts are time-sliced (vCPU i on hart i mod harts). */
   readonly vcpus?: number;
+  /** Time slice of vCPUs sharing a hart, in virtual time: `2ms`, `500us`, or microseconds (default 1 ms). */
+  readonly 'time-slice'?: number | string;
   readonly memory: readonly MemoryRegionConfig[];
   /** Passthrough devices: component names of the machine. */
   readonly devices?: readonly string[];
@@ -61,6 +63,12 @@ export interface HypervisorConfig {
   readonly pool: PoolConfig;
   /** `sv39x4` (default) or `sv48x4`. */
   readonly gstage?: 'sv39x4' | 'sv48x4';
+  /**
+   * The machine's CLINT (SiFive layout): the firmware layer's timer when the harts have no
+   * Sstc, and software interrupts between harts for the hypervisor (without it, a kick sets
+   * the target hart's SSIP directly).
+   */
+  readonly clint?: string;
   /**
    * The machine's PLIC, whose S-mode contexts the hypervisor takes (hart N: context 2N+1)
    * to forward passthrough devices' interrupts into partitions' virtual PLICs.
@@ -130,9 +138,10 @@ export function validateLayout(cfg: HypervisorConfig, m: MachineFacts): void {
       hartOwner.set(h, name);
     }
     const vcpus = p.vcpus ?? p.harts.length;
-    if (vcpus !== p.harts.length) {
-      throw new SimError(`${where}: ${vcpus} vCPUs on ${p.harts.length} hart(s) — time-sliced vCPUs are not implemented yet; give one vCPU per hart`);
+    if (!Number.isInteger(vcpus) || vcpus < p.harts.length) {
+      throw new SimError(`${where}: ${vcpus} vCPU(s) on ${p.harts.length} harts would leave harts without work`, 'give at least one vCPU per hart (more vCPUs than harts are time-sliced)');
     }
+    timeSliceNs(p, where);
     if (p.memory.length === 0) throw new SimError(`${where} has no memory`);
     const guestRanges: Array<{ base: number; size: number; what: string }> = [];
     for (const r of p.memory) {
@@ -196,6 +205,27 @@ function validateVirtual(cfg: HypervisorConfig, name: string, p: PartitionConfig
     if (other !== undefined) throw new SimError(`${what}: interrupt ${at.irq} is already taken by ${other}`);
     sources.set(at.irq, `virtual device ${i}`);
   });
+}
+
+/** Time slice limits: 10 µs to 1 s of virtual time. */
+const SLICE_MIN_NS = 10_000;
+const SLICE_MAX_NS = 1_000_000_000;
+export const DEFAULT_TIME_SLICE_NS = 1_000_000;
+
+/** A partition's time slice in nanoseconds of virtual time (`2ms`, `500us`, `1s`, `250000ns`, or a number of µs). */
+export function timeSliceNs(p: PartitionConfig, where = 'partition'): number {
+  const v = p['time-slice'];
+  if (v === undefined) return DEFAULT_TIME_SLICE_NS;
+  let ns: number;
+  if (typeof v === 'number') ns = v * 1000;
+  else {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s)?\s*$/.exec(v);
+    if (m === null) throw new SimError(`${where}: time-slice '${v}' is not a duration`, "write it as '2ms', '500us' or a number of microseconds");
+    const unit = m[2] ?? 'us';
+    ns = Number(m[1]) * (unit === 'ns' ? 1 : unit === 'ms' ? 1e6 : unit === 's' ? 1e9 : 1e3);
+  }
+  if (!(ns >= SLICE_MIN_NS && ns <= SLICE_MAX_NS)) throw new SimError(`${where}: time-slice ${v} is outside 10us..1s`);
+  return ns;
 }
 
 /** Translate a guest physical range of a partition to host physical; undefined if not wholly inside one region. */

@@ -1,0 +1,73 @@
+/**
+ * Issue 6's acceptance for time-sliced vCPUs: ONE hart runs a partition of two vCPUs that
+ * boots Debian's riscv64 Linux with the busybox initramfs to its marker; /proc/cpuinfo shows
+ * both processors (the second came up through SBI HSM hart_start on the same hart), and the
+ * guest's SBI SRST power-off ends the run with exit code 0. Images come from
+ * `pnpm fetch-images`; without them the test skips, except under CI.
+ * TESSERA_E2E_LOG=FILE writes the consoles and exit counts to FILE while it runs.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildSimulation, loadMachine, PluginRegistry, type ConsolePort } from '@tessera/core';
+import cpuRiscv from '@tessera/cpu-riscv';
+import hypervisorPlugin, { type ThinHypervisorApi } from '../src/index.js';
+import { here, repoRoot } from './harness.js';
+
+const images = path.join(repoRoot, '.cache', 'images', 'riscv64');
+
+function need(name: string): string | undefined {
+  const p = path.join(images, name);
+  if (fs.existsSync(p)) return p;
+  if (process.env.CI) throw new Error(`${p} is missing: run 'pnpm fetch-images' before the end-to-end tests`);
+  return undefined;
+}
+
+const kernel = need('Image');
+const initrd = need('initramfs.cpio.gz');
+const E2E_TIMEOUT = 60 * 60 * 1000;
+
+describe.skipIf(kernel === undefined || initrd === undefined)('Linux on two vCPUs time-sliced on one hart', () => {
+  it(
+    'boots to the marker with 2 processors in /proc/cpuinfo and powers off with exit code 0',
+    async () => {
+      const registry = new PluginRegistry();
+      registry.add(cpuRiscv);
+      registry.add(hypervisorPlugin);
+      const config = await loadMachine(path.join(here, 'linux-1hart.yaml'), {
+        registry,
+        cwd: repoRoot,
+        sets: ['components.uart0.console=capture', 'components.hyp.partitions.linux.console=capture', `components.hyp.partitions.linux.boot.kernel=${kernel}`, `components.hyp.partitions.linux.boot.initrd=${initrd}`],
+      });
+      const { sim, machine } = await buildSimulation(config, registry);
+      const hyp = machine.api<ThinHypervisorApi>('hyp')!.hypervisor;
+      const uart = machine.api<{ port: ConsolePort }>('uart0')!.port;
+      const sbi = hyp.partitions[0]!.console;
+      const log = process.env.TESSERA_E2E_LOG;
+      const start = Date.now();
+      let stop;
+      while (stop === undefined && Date.now() - start < E2E_TIMEOUT - 60_000) {
+        stop = sim.run(sim.scheduler.now() + 20_000_000);
+        if (log !== undefined) {
+          const counts = [...hyp.exitCounts()].map(([k, v]) => `${k}: ${v}`).join('\n');
+          fs.writeFileSync(log, `virtual ${(sim.scheduler.now() / 1e9).toFixed(3)} s, wall ${((Date.now() - start) / 1000).toFixed(1)} s\n${counts}\n==== uart0\n${uart.captured()}\n==== SBI console\n${sbi.captured()}\n`);
+        }
+      }
+      const out = uart.captured();
+      const wall = (Date.now() - start) / 1000;
+      const counts = hyp.exitCounts();
+      console.log(`linux-1hart: wall ${wall.toFixed(1)} s, virtual ${(sim.scheduler.now() / 1e9).toFixed(3)} s\n${[...counts].map(([k, v]) => `${k}: ${v}`).join('\n')}`);
+      sim.dispose();
+      expect(out, sbi.captured().slice(-3000) + out.slice(-3000)).toContain('TESSERA-INIT-OK');
+      expect(out).toMatch(/processor\s*: 0/);
+      expect(out).toMatch(/processor\s*: 1/);
+      expect(out).toContain('TESSERA-INIT-POWEROFF');
+      expect(stop).toMatchObject({ reason: 'poweroff', exitCode: 0 });
+      // Both vCPUs ran on the one hart and gave it up in WFI; the second came up through HSM.
+      expect(counts.get('linux/1 sbi')).toBeGreaterThan(0);
+      expect(counts.get('linux/0 wfi')).toBeGreaterThan(0);
+      expect(counts.get('linux/1 wfi')).toBeGreaterThan(0);
+    },
+    E2E_TIMEOUT,
+  );
+});
