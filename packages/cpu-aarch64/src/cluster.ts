@@ -4,8 +4,9 @@
  * TypeScript. Device tree: /cpus, /timer (arm,armv8-timer) and /psci.
  */
 
-import { address, defineComponent, frequency, ref, type Component, type ComponentContext, type IrqInput, type IrqTarget } from '@tessera/core';
+import { address, defineComponent, frequency, ref, type Component, type ComponentContext, type DebugTarget, type IrqInput, type IrqTarget } from '@tessera/core';
 import { A64Core, type TrapHandler } from './core.js';
+import { aarch64DebugTarget } from './debug.js';
 import { MODELS, type CpuModel, type GicCpuInterface } from './defs.js';
 import { monitorFor } from './monitor.js';
 import { psciHandler } from './psci.js';
@@ -38,6 +39,12 @@ export class A64Cluster implements IrqTarget {
   entry: bigint;
   /** Registers X0..X3 of core 0 at reset (a boot component sets X0 = DTB). */
   readonly bootArgs = new BigUint64Array(4);
+  private debug: DebugTarget | undefined;
+
+  /** The GDB view of the cluster (debug.ts): every core a thread. */
+  get debugTarget(): DebugTarget {
+    return (this.debug ??= aarch64DebugTarget(this.cores));
+  }
 
   constructor(
     readonly ctx: ComponentContext,

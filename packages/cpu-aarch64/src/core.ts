@@ -8,7 +8,7 @@
  * D1 (exception model), D5 (VMSAv8-64), D13 (system registers).
  */
 
-import { BusStatus, type AddressSpace, type CodeWatcher, type Counter, type EventBus, type RamRegion, type Runnable, type Scheduler } from '@tessera/core';
+import { BusStatus, type AddressSpace, type CodeWatcher, type Counter, type DebugPoints, type EventBus, type RamRegion, type Runnable, type Scheduler } from '@tessera/core';
 import { EC, FSC, HCR, PSR, SCR, type CpuIdRegs } from './defs.js';
 import { R, SR_COUNT, resetSysregs } from './regs.js';
 import type { GenericTimer } from './timer.js';
@@ -18,6 +18,9 @@ import { decodeOp, executeOp } from './exec.js';
 
 /** Thrown (one shared object, never allocated) to abandon the current instruction after an exception was taken. */
 export const EXCEPTION_TAKEN = { exceptionTaken: true } as const;
+
+/** Thrown from fillFetch when execution enters a code page holding a GDB breakpoint (debug.ts). */
+const DEBUG_PAGE = { debugPage: true } as const;
 
 /** Access types for translation. */
 export const enum Acc {
@@ -173,7 +176,17 @@ export class A64Core implements Runnable, CodeWatcher {
   /** Set while a DC/AT operation translates (ESR CM bit). */
   curCM = false;
 
-  readonly counters: { exceptions: Counter; irqs: Counter; tlbFlush: Counter };
+  readonly counters: { exceptions: Counter; irqs: Counter; tlbFlush: Counter; tlbWalks: Counter; fetchLookups: Counter; fetchHits: Counter };
+
+  /**
+   * GDB breakpoints and watchpoints (debug.ts); undefined while none are installed, so the
+   * checks cost nothing then: they sit on code-page entry (fillFetch) and the TLB-miss paths.
+   */
+  debug: DebugPoints | undefined = undefined;
+  /** Thread index of this core in its debug target. */
+  debugIndex = 0;
+  private dbgStepping = false;
+  private dbgSkip = false;
 
   constructor(o: CoreOptions) {
     this.name = o.name;
@@ -189,6 +202,9 @@ export class A64Core implements Runnable, CodeWatcher {
       exceptions: o.events.counter(o.name, 'exceptions'),
       irqs: o.events.counter(o.name, 'interrupts'),
       tlbFlush: o.events.counter(o.name, 'tlb-flushes'),
+      tlbWalks: o.events.counter('tlb', `${o.name} data misses`),
+      fetchLookups: o.events.counter('tlb', `${o.name} fetch lookups`),
+      fetchHits: o.events.counter('tlb', `${o.name} fetch hits`),
     };
   }
 
@@ -332,7 +348,8 @@ export class A64Core implements Runnable, CodeWatcher {
       let n = Math.ceil((until - now) / this.nsPerInsn);
       if (n > 2048) n = 2048;
       try {
-        this.runBatch(n);
+        if (this.debug === undefined) this.runBatch(n);
+        else this.debugBatch(n);
       } catch (e) {
         if (e !== EXCEPTION_TAKEN) throw e;
       }
@@ -372,6 +389,72 @@ export class A64Core implements Runnable, CodeWatcher {
     }
   }
 
+  /**
+   * runBatch while GDB has breakpoints or watchpoints installed: stretches run in runBatch
+   * until execution enters a page holding a breakpoint (fillFetch throws DEBUG_PAGE); on such
+   * a page instructions run one at a time, each checked first (a breakpoint stops before the
+   * instruction, as a hardware breakpoint exception would, Arm ARM D2.9).
+   */
+  private debugBatch(n: number): void {
+    const d = this.debug!;
+    const sched = this.scheduler;
+    while (n > 0 && !sched.exitRequested && !this.halted && !this.yieldNow) {
+      const pc = this.pc;
+      const onBreakPage = d.breakPages.has(Number(pc >> 12n));
+      if (onBreakPage && !this.dbgSkip && d.breakpoints.has(pc)) {
+        d.hit({ reason: 'breakpoint', core: this.debugIndex, hardware: false });
+        return;
+      }
+      this.dbgSkip = false;
+      const before = this.icount;
+      if (onBreakPage) {
+        this.dbgStepping = true;
+        try {
+          this.runBatch(1);
+        } finally {
+          this.dbgStepping = false;
+        }
+        n--;
+      } else {
+        try {
+          this.runBatch(n);
+          return;
+        } catch (e) {
+          if (e !== DEBUG_PAGE) throw e;
+          n -= Math.max(1, this.icount - before);
+        }
+      }
+    }
+  }
+
+  /** Execute one instruction for a debugger (a breakpoint at PC does not stop it). */
+  debugStep(): void {
+    if (this.halted) return;
+    this.dbgSkip = true;
+    this.scheduler.runAlone(this, this.localTime() + this.nsPerInsn);
+    this.dbgSkip = false;
+  }
+
+  /**
+   * Watchpoint check before a slow-path data access (debug.ts): a hit abandons the
+   * instruction before it has any effect, as a watchpoint debug exception is taken before
+   * the access (Arm ARM D2.10.5); GDB steps over it with the watchpoint removed.
+   */
+  private watchCheck(va: bigint, size: number, write: boolean): void {
+    const d = this.debug!;
+    if (!d.watchPages.has(Number(va >> 12n))) return;
+    const w = d.watchHit(va, size, write);
+    if (w === undefined) return;
+    d.hit({ reason: 'watchpoint', core: this.debugIndex, kind: w.kind, addr: va });
+    this.icount--;
+    throw EXCEPTION_TAKEN;
+  }
+
+  /** Breakpoints or watchpoints changed: drop cached translations so every page is seen anew. */
+  debugChanged(): void {
+    this.flushTlb();
+  }
+
   /** Advance PC by 4 after a non-branching instruction. */
   next(): void {
     const lo = this.pcLo + 4;
@@ -390,6 +473,8 @@ export class A64Core implements Runnable, CodeWatcher {
 
   private fillFetch(): void {
     const pc = this.pc;
+    if (this.debug !== undefined && !this.dbgStepping && this.debug.breakPages.has(Number(pc >> 12n))) throw DEBUG_PAGE;
+    this.counters.fetchLookups.value++;
     if ((this.pcLo & 3) !== 0) {
       this.icount++;
       this.takeSync(this.syncTarget(), EC.PC_ALIGN, 0, pc, pc);
@@ -397,6 +482,7 @@ export class A64Core implements Runnable, CodeWatcher {
     const vpn = Number(pc >> 12n);
     const slot = (this.el << 8) | (vpn & 255);
     if (this.tlbTag[TLB_SLOTS * 8 + slot] === vpn && this.tlbRam[slot] !== null) {
+      this.counters.fetchHits.value++;
       const ram = this.tlbRam[slot]!;
       this.fetchRam = ram;
       this.fetchU32 = ram.u32;
@@ -815,6 +901,7 @@ export class A64Core implements Runnable, CodeWatcher {
   }
 
   readSlow(va: bigint, size: 1 | 2 | 4, mmu: number): number {
+    if (this.debug !== undefined) this.watchCheck(va, size, false);
     const po = Number(va & 0xfffn);
     if (po + size > 4096) {
       let v = 0;
@@ -828,6 +915,7 @@ export class A64Core implements Runnable, CodeWatcher {
   }
 
   read64Slow(va: bigint, mmu: number): bigint {
+    if (this.debug !== undefined) this.watchCheck(va, 8, false);
     const po = Number(va & 0xfffn);
     if (po + 8 > 4096) {
       const lo = this.readSlow(va, 4, mmu);
@@ -841,6 +929,7 @@ export class A64Core implements Runnable, CodeWatcher {
   }
 
   writeSlow(va: bigint, size: 1 | 2 | 4, v: number, mmu: number): void {
+    if (this.debug !== undefined) this.watchCheck(va, size, true);
     const po = Number(va & 0xfffn);
     if (po + size > 4096) {
       // Check both pages first so a faulting store has no partial effect.
@@ -856,6 +945,7 @@ export class A64Core implements Runnable, CodeWatcher {
   }
 
   write64Slow(va: bigint, v: bigint, mmu: number): void {
+    if (this.debug !== undefined) this.watchCheck(va, 8, true);
     const po = Number(va & 0xfffn);
     if (po + 8 > 4096) {
       this.xlateData(va, true, mmu);
@@ -902,6 +992,7 @@ export class A64Core implements Runnable, CodeWatcher {
     if (pa < 0) return -1;
     const perm = this.wPerm;
     if ((perm & (1 << acc)) === 0) return -1;
+    if (acc !== Acc.Exec) this.counters.tlbWalks.value++;
     // Fill the TLB slot for every access type this walk allows.
     const vpn = Number(va >> 12n);
     const slot = (mmu << 8) | (vpn & 255);
@@ -910,8 +1001,10 @@ export class A64Core implements Runnable, CodeWatcher {
     if (hit !== undefined && hit.ram.size - hit.offset >= 4096) {
       this.tlbRam[slot] = hit.ram;
       this.tlbOff[slot] = hit.offset;
-      this.tlbTag[slot] = perm & 1 ? vpn : -1;
-      this.tlbTag[TLB_SLOTS * 4 + slot] = perm & 2 && !hit.ram.readonly ? vpn : -1;
+      // Pages under a GDB watchpoint get no data entries, so every access reaches watchCheck.
+      const watched = this.debug !== undefined && this.debug.watchPages.has(vpn);
+      this.tlbTag[slot] = perm & 1 && !watched ? vpn : -1;
+      this.tlbTag[TLB_SLOTS * 4 + slot] = perm & 2 && !hit.ram.readonly && !watched ? vpn : -1;
       this.tlbTag[TLB_SLOTS * 8 + slot] = perm & 4 ? vpn : -1;
     } else {
       this.tlbTag[slot] = -1;

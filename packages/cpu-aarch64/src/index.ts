@@ -19,6 +19,7 @@ export { EC, HCR, SCR, FSC, PSR, MODELS, enc, type CpuModel, type GicCpuInterfac
 export { R } from './regs.js';
 export { sysregNames } from './sysregs.js';
 export { Pl031, pl031 } from './pl031.js';
+export { aarch64DebugTarget, debugTranslate } from './debug.js';
 
 export default definePlugin({
   name: '@tessera/cpu-aarch64',

@@ -29,7 +29,7 @@ import { stringify as stringifyYaml, type ScalarTag } from 'yaml';
 import type { IrqRef } from '../plugin/types.js';
 import type { Machine, Simulation } from '../machine/machine.js';
 import type { StopInfo } from '../time/scheduler.js';
-import { combineDebugTargets, isDebugTarget } from '../gdb/target.js';
+import { combineDebugTargets, debugTargetOf, type DebugTarget } from '../gdb/target.js';
 import { startGdbServer, type GdbSession } from '../gdb/server.js';
 import { PluginRegistry } from '../plugin/registry.js';
 import { ConfigError, SimError } from '../util/errors.js';
@@ -416,7 +416,7 @@ async function serveGdb(
 ): Promise<{ port: number; next(): Promise<GdbSession>; pending(): GdbSession | undefined; close(): void }> {
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--gdb expects a TCP port number, got '${portText}'`);
-  const targets = sim.machines.flatMap((m) => m.componentNames.map((n) => m.api(n)).filter(isDebugTarget));
+  const targets = sim.machines.flatMap((m) => m.componentNames.map((n) => debugTargetOf(m.api(n))).filter((t): t is DebugTarget => t !== undefined));
   if (targets.length === 0) throw new SimError(`machine '${name}' has no component GDB can debug (no CPU implements DebugTarget)`);
   let target;
   try {

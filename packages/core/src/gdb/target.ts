@@ -71,6 +71,16 @@ export function isDebugTarget(x: unknown): x is DebugTarget {
 }
 
 /**
+ * The debug target a component's API offers: the API itself, or its `debugTarget` property
+ * (for APIs whose own `cores` are something else, such as the arm-cpu cluster).
+ */
+export function debugTargetOf(api: unknown): DebugTarget | undefined {
+  if (isDebugTarget(api)) return api;
+  const inner = typeof api === 'object' && api !== null ? (api as { debugTarget?: unknown }).debugTarget : undefined;
+  return isDebugTarget(inner) ? inner : undefined;
+}
+
+/**
  * One debug target over several (the CPU clusters of a machine): their cores become one
  * thread list, breakpoints and watchpoints go to every one. They must share an architecture.
  */
