@@ -1,7 +1,8 @@
 /**
  * @tessera/cpu-aarch64 — Armv8.0-A AArch64 cores: the A64 integer and system instruction
- * set, EL0-EL3 with the exception model, VMSAv8-64 stage 1 and stage 2 translation, the
- * generic timer, PSCI 1.0 in TypeScript, a global exclusive monitor, and QEMU-virt style boot.
+ * set with FP and Advanced SIMD, EL0-EL3 with the exception model, VMSAv8-64 stage 1 and
+ * stage 2 translation, the generic timer, PSCI 1.0 in TypeScript, a global exclusive
+ * monitor, and QEMU-virt style boot.
  */
 
 import { definePlugin } from '@tessera/core';
