@@ -15,6 +15,7 @@ import type { GenericTimer } from './timer.js';
 import type { ExclusiveMonitor } from './monitor.js';
 import type { GicCpuInterface, GicSysregContext } from './defs.js';
 import { decodeOp, executeOp } from './exec.js';
+import { exceptionFields, TrapCounters } from './trace.js';
 
 /** Thrown (one shared object, never allocated) to abandon the current instruction after an exception was taken. */
 export const EXCEPTION_TAKEN = { exceptionTaken: true } as const;
@@ -183,6 +184,8 @@ export class A64Core implements Runnable, CodeWatcher {
    * checks cost nothing then: they sit on code-page entry (fillFetch) and the TLB-miss paths.
    */
   debug: DebugPoints | undefined = undefined;
+  /** Exceptions by EC and interrupts by kind (`--stats`). */
+  readonly traps: TrapCounters;
   /** Thread index of this core in its debug target. */
   debugIndex = 0;
   private dbgStepping = false;
@@ -198,6 +201,7 @@ export class A64Core implements Runnable, CodeWatcher {
     this.mpidr = o.mpidr;
     this.nsPerInsn = o.nsPerInsn;
     this.monitor = o.monitor;
+    this.traps = new TrapCounters(o.events, o.name);
     this.counters = {
       exceptions: o.events.counter(o.name, 'exceptions'),
       irqs: o.events.counter(o.name, 'interrupts'),
@@ -613,8 +617,10 @@ export class A64Core implements Runnable, CodeWatcher {
 
   private takeAsync(target: number, off: number): boolean {
     this.counters.irqs.value++;
+    const kind = off === 0x80 ? 'irq' : off === 0x100 ? 'fiq' : 'serror';
+    this.traps.interrupt(kind, target < this.el ? this.el : target);
     if (this.events.active && this.events.wants('cpu.interrupt')) {
-      this.events.emit('cpu.interrupt', this.name, { target, kind: off === 0x80 ? 'irq' : off === 0x100 ? 'fiq' : 'serror', pc: this.pc });
+      this.events.emit('cpu.interrupt', this.name, { hart: this.index, cause: kind, from: `EL${this.el}`, to: `EL${target < this.el ? this.el : target}`, target, kind, pc: this.pc, tval: '0x0' });
     }
     this.takeException(target, off, -1, this.pc, false);
     return true;
@@ -682,8 +688,10 @@ export class A64Core implements Runnable, CodeWatcher {
     this.fetchOk = false;
     this.attn = true;
     this.counters.exceptions.value++;
+    if (sync) this.traps.exception(esr >>> 26);
     if (this.events.active && sync && this.events.wants('cpu.exception')) {
-      this.events.emit('cpu.exception', this.name, { from: fromEl, to: target, ec: esr >>> 26, esr, elr: preferredReturn });
+      const far = this.sr[target === 1 ? R.FAR_EL1 : target === 2 ? R.FAR_EL2 : R.FAR_EL3]!;
+      this.events.emit('cpu.exception', this.name, exceptionFields(this.index, fromEl, target, esr, preferredReturn, far));
     }
     const h = this.trapHandlers[target];
     if (h !== undefined) h(this);
