@@ -889,6 +889,152 @@ tests:
 	TI ldr q0, inputs + 32
 	TI ldr d0, inputs + 8
 	TI ldr s0, inputs + 4
+	/* the groups of advsimd-int.ts: copy, modified immediate, TBL/TBX, permutes, EXT, shifts by immediate, three different */
+	TF fmov v0.4s, #1.5
+	TF fmov v0.2d, #-3.0
+	TF fmov v0.2s, #0.125
+	TF scvtf v0.4s, v1.4s, #8
+	TF ucvtf v0.2d, v1.2d, #30
+	TF fcvtzs v0.4s, v1.4s, #3
+	TF fcvtzu v0.2d, v1.2d, #60
+	TF scvtf s0, s1, #12
+	TF fcvtzu d0, d1, #33
+	TF ucvtf s0, s1, #32
+	TF fcvtzs d0, d1, #1
+	TI dup v0.16b, w1
+	TI dup v0.8h, v1.h[3]
+	TI dup v0.2d, x1
+	TI dup s0, v1.s[2]
+	TI dup v0.4s, v2.s[1]
+	TI dup b0, v1.b[13]
+	TI ins v0.s[1], w1
+	TI ins v0.b[9], v1.b[3]
+	TI ins v0.d[1], v2.d[0]
+	TI umov w0, v1.h[5]
+	TI umov x0, v1.d[1]
+	TI umov w0, v1.b[15]
+	TI smov x0, v1.b[7]
+	TI smov w0, v1.h[2]
+	TI smov x0, v1.s[3]
+	TI movi v0.16b, #0xab
+	TI movi v0.4s, #0x5a, lsl #16
+	TI movi v0.2d, #0xff00ff00ff0000ff
+	TI mvni v0.8h, #0x12, lsl #8
+	TI orr v0.4s, #0x34, lsl #8
+	TI bic v0.8h, #0x7f
+	TI movi v0.4s, #0x42, msl #16
+	TI mvni v0.2s, #0x1, msl #8
+	TI movi d0, #0xff00ff00ff00ff00
+	TI orr v0.2s, #0x80, lsl #24
+	TI bic v0.4h, #0xff, lsl #8
+	TI movi v0.8b, #0x7
+	TI tbl v0.16b, {v1.16b}, v2.16b
+	TI tbl v0.8b, {v1.16b, v2.16b}, v3.8b
+	TI tbx v0.16b, {v1.16b, v2.16b, v3.16b}, v15.16b
+	TI tbx v0.8b, {v1.16b}, v15.8b
+	TI tbl v0.16b, {v1.16b, v2.16b, v3.16b}, v15.16b
+	TI zip1 v0.16b, v1.16b, v2.16b
+	TI zip1 v0.4h, v1.4h, v2.4h
+	TI zip1 v0.4s, v1.4s, v2.4s
+	TI zip1 v0.2d, v1.2d, v2.2d
+	TI zip2 v0.16b, v1.16b, v2.16b
+	TI zip2 v0.4h, v1.4h, v2.4h
+	TI zip2 v0.4s, v1.4s, v2.4s
+	TI zip2 v0.2d, v1.2d, v2.2d
+	TI uzp1 v0.16b, v1.16b, v2.16b
+	TI uzp1 v0.4h, v1.4h, v2.4h
+	TI uzp1 v0.4s, v1.4s, v2.4s
+	TI uzp1 v0.2d, v1.2d, v2.2d
+	TI uzp2 v0.16b, v1.16b, v2.16b
+	TI uzp2 v0.4h, v1.4h, v2.4h
+	TI uzp2 v0.4s, v1.4s, v2.4s
+	TI uzp2 v0.2d, v1.2d, v2.2d
+	TI trn1 v0.16b, v1.16b, v2.16b
+	TI trn1 v0.4h, v1.4h, v2.4h
+	TI trn1 v0.4s, v1.4s, v2.4s
+	TI trn1 v0.2d, v1.2d, v2.2d
+	TI trn2 v0.16b, v1.16b, v2.16b
+	TI trn2 v0.4h, v1.4h, v2.4h
+	TI trn2 v0.4s, v1.4s, v2.4s
+	TI trn2 v0.2d, v1.2d, v2.2d
+	TI ext v0.16b, v1.16b, v2.16b, #5
+	TI ext v0.8b, v1.8b, v2.8b, #3
+	TI ext v0.16b, v1.16b, v1.16b, #15
+	TI sshr v0.16b, v1.16b, #3
+	TI ushr v0.2d, v1.2d, #63
+	TI srshr v0.8h, v1.8h, #7
+	TI urshr v0.4s, v1.4s, #17
+	TI ssra v0.4s, v1.4s, #9
+	TI usra v0.16b, v1.16b, #1
+	TI srsra v0.2d, v1.2d, #40
+	TI ursra v0.8h, v1.8h, #16
+	TI shl v0.4s, v1.4s, #31
+	TI sli v0.8h, v1.8h, #5
+	TI sri v0.16b, v1.16b, #3
+	TI sqshl v0.4s, v1.4s, #7
+	TI uqshl v0.16b, v1.16b, #2
+	TI sqshlu v0.8h, v1.8h, #4
+	TI shrn v0.8b, v1.8h, #4
+	TI shrn2 v0.8h, v1.4s, #16
+	TI rshrn v0.4h, v1.4s, #5
+	TI sqshrn v0.2s, v1.2d, #31
+	TI uqshrn v0.8b, v1.8h, #1
+	TI sqrshrn v0.4h, v1.4s, #3
+	TI uqrshrn2 v0.16b, v1.8h, #8
+	TI sqshrun v0.8b, v1.8h, #2
+	TI sqrshrun v0.2s, v1.2d, #20
+	TI sshll v0.8h, v1.8b, #3
+	TI ushll2 v0.2d, v1.4s, #0
+	TI sshll2 v0.4s, v1.8h, #15
+	TI ushr v0.8b, v1.8b, #8
+	TI sqshl v0.2d, v1.2d, #63
+	TI sshr d0, d1, #13
+	TI ushr d0, d1, #64
+	TI srshr d0, d1, #1
+	TI ssra d0, d1, #32
+	TI shl d0, d1, #63
+	TI sli d0, d1, #7
+	TI sri d0, d1, #64
+	TI sqshl b0, b1, #3
+	TI uqshl s0, s1, #30
+	TI sqshlu h0, h1, #9
+	TI sqshrn b0, h1, #2
+	TI uqrshrn s0, d1, #31
+	TI sqrshrun h0, s1, #5
+	TI urshr d0, d1, #64
+	TI usra d0, d1, #3
+	TI saddl v0.8h, v1.8b, v2.8b
+	TI uaddl2 v0.4s, v1.8h, v2.8h
+	TI ssubl v0.2d, v1.2s, v2.2s
+	TI usubl2 v0.8h, v1.16b, v2.16b
+	TI saddw v0.8h, v1.8h, v2.8b
+	TI uaddw2 v0.2d, v1.2d, v2.4s
+	TI ssubw v0.4s, v1.4s, v2.4h
+	TI usubw2 v0.8h, v1.8h, v2.16b
+	TI addhn v0.8b, v1.8h, v2.8h
+	TI raddhn2 v0.8h, v1.4s, v2.4s
+	TI subhn v0.2s, v1.2d, v2.2d
+	TI rsubhn2 v0.16b, v1.8h, v2.8h
+	TI sabal v0.8h, v1.8b, v2.8b
+	TI uabal2 v0.4s, v1.8h, v2.8h
+	TI sabdl v0.2d, v1.2s, v2.2s
+	TI uabdl2 v0.8h, v1.16b, v2.16b
+	TI smlal v0.8h, v1.8b, v2.8b
+	TI umlal2 v0.4s, v1.8h, v2.8h
+	TI smlsl v0.2d, v1.2s, v2.2s
+	TI umlsl2 v0.8h, v1.16b, v2.16b
+	TI smull v0.8h, v1.8b, v2.8b
+	TI umull2 v0.2d, v1.4s, v2.4s
+	TI pmull v0.8h, v1.8b, v2.8b
+	TI pmull2 v0.8h, v1.16b, v2.16b
+	TI sqdmull v0.4s, v1.4h, v2.4h
+	TI sqdmlal2 v0.2d, v1.4s, v2.4s
+	TI sqdmlsl v0.4s, v1.4h, v2.4h
+	TI sqdmull v0.4s, v1.4h, v1.4h
+	TI sqdmull s0, h1, h2
+	TI sqdmlal d0, s1, s2
+	TI sqdmlsl s0, h1, h1
+	TI sqdmull d0, s1, s1
 	TI b fpcr_rw
 	TI b fpsr_rw
 	ldp	x29, x30, [sp], #16
