@@ -625,12 +625,11 @@ export class Hart {
     const x32 = this.x32;
     while (this.steps < stop && !sched.exitRequested) {
       if (this.irqCheck) {
-        this.checkInterrupts();
-        if (this.wfi) return;
         // Privileged §3.1.9: the conditions are evaluated again right after an xRET, so an
-        // interrupt left pending and enabled by a TypeScript handler's SRET/MRET is taken
-        // before the next instruction (once more at most: no handler can loop here).
-        if (this.irqCheck) {
+        // interrupt left pending and enabled by a TypeScript handler's SRET/MRET (an M handler
+        // returning into an HS one returning into VS) is taken before the next instruction.
+        // Bounded, so no handler can loop here without time passing.
+        for (let n = 0; n < 4 && this.irqCheck; n++) {
           this.checkInterrupts();
           if (this.wfi) return;
         }
