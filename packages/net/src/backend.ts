@@ -10,7 +10,7 @@
  * ```
  */
 
-import { file, SimError, type JsonSchema } from '@tessera/core';
+import { file, link, SimError, type JsonSchema } from '@tessera/core';
 import { PcapWriter } from './pcap.js';
 import { SocketLink } from './socket.js';
 import { NetworkSwitch } from './switch.js';
@@ -35,7 +35,8 @@ export function netBackendSchema(description = 'where frames go: a switch of thi
         additionalProperties: false,
         properties: {
           backend: { const: 'switch' },
-          switch: { type: 'string', minLength: 1, description: 'switch name, shared by every NIC of the simulation that joins it' },
+          // A link name: in a multi-machine file with `links:`, it must name a declared switch.
+          switch: link('switch', 'switch name, shared by every NIC of the simulation that joins it'),
           latency: { type: 'integer', minimum: 0, description: 'delivery latency in ns of virtual time (default 1000)' },
           pcap: file('capture this port to a pcap file'),
         },

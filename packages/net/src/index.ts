@@ -8,3 +8,4 @@ export * from './pcap.js';
 export * from './switch.js';
 export * from './socket.js';
 export * from './backend.js';
+export { default, switchLink } from './plugin.js';
