@@ -21,4 +21,5 @@ export * from './console.js';
 export { virtioMmioNet, virtioMmioBlk, virtioMmioConsole, virtioPciNet, virtioPciBlk, virtioPciConsole, type VirtioMmioApi, type VirtioPciApi } from './plugin.js';
 export default virtioPlugin;
 export * from './driver-model.js';
+export { virtioMmioSlots, VirtioMmioPlaceholder, type VirtioMmioSlot, type VirtioMmioSlotsApi } from './slots.js';
 export * from './pci-driver.js';

@@ -15,7 +15,8 @@
  * ```
  */
 
-import { address, defineComponent, definePlugin, file, irq, ref, SimError, type Component, type ComponentContext, type ComponentType, type IrqRef, type JsonSchema } from '@tessera/core';
+import { address, defineComponent, definePlugin, file, irq, ref, SimError, type Component, type ComponentContext, type ComponentType, type FdtNode, type IrqRef, type JsonSchema } from '@tessera/core';
+import { virtioMmioSlots } from './slots.js';
 import { netBackendSchema, openNetBackend, type NetBackendOptions } from '@tessera/net';
 import { isPciHost, PciFunction } from '@tessera/pci-msi';
 import { BlockImage, VirtioBlk, type BlockMode } from './blk.js';
@@ -110,7 +111,15 @@ function mmioType<O extends object, D extends VirtioDevice>(kind: DeviceKind<O, 
           transport.reset();
         },
         deviceTree(dt) {
-          const n = dt.soc.child(`virtio_mmio@${o.base.toString(16)}`);
+          const name = `virtio_mmio@${o.base.toString(16)}`;
+          // In a slot of a virtio-mmio-slots component (QEMU virt's layout), the slot's node
+          // at the root describes this device; its interrupt must be the slot's.
+          const slot = dt.root.find(name);
+          if (slot !== undefined) {
+            checkSlotInterrupt(ctx.name, o.irq, slot, dt.interruptSpecifier(o.irq));
+            return;
+          }
+          const n = dt.soc.child(name);
           n.str('compatible', 'virtio,mmio');
           n.reg([o.base, VIRTIO_MMIO_SIZE]);
           dt.interrupts(n, o.irq);
@@ -119,6 +128,19 @@ function mmioType<O extends object, D extends VirtioDevice>(kind: DeviceKind<O, 
       };
     },
   });
+}
+
+/** A device in a slot must use the slot's interrupt (the flags cell may differ: edge or level). */
+function checkSlotInterrupt(name: string, irq: IrqRef, slot: FdtNode, want: { parent: FdtNode; cells: number[] }): void {
+  const have = slot.getCells('interrupts') ?? [];
+  const parent = slot.getCells('interrupt-parent')?.[0];
+  const same = parent === want.parent.phandle() && have.length === want.cells.length && want.cells.every((c, i) => (want.cells.length === 3 && i === 2) || have[i] === c);
+  if (!same) {
+    throw new SimError(
+      `${name}: it sits in the virtio-mmio slot ${slot.name}, whose interrupt is <${have.join(' ')}>, but its irq is ${irq.controller}:${String(irq.line)}`,
+      'give it the slot\'s interrupt: slot n of virtio-mmio-slots uses its first line + n',
+    );
+  }
 }
 
 function pciType<O extends object, D extends VirtioDevice>(kind: DeviceKind<O, D>, description: string): ComponentType<O & PciCommon> {
@@ -280,5 +302,6 @@ export const virtioPlugin = definePlugin({
     'virtio-net-pci': virtioPciNet,
     'virtio-blk-pci': virtioPciBlk,
     'virtio-console-pci': virtioPciConsole,
+    'virtio-mmio-slots': virtioMmioSlots,
   },
 });
