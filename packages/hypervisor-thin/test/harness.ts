@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSimulation, loadMachine, PluginRegistry, type SimEvent, type Simulation, type StopInfo } from '@tessera/core';
-import cpuRiscv from '@tessera/cpu-riscv';
+// The hart from its sources: a bare '@tessera/cpu-riscv' resolves to its build here.
+import cpuRiscv from '../../cpu-riscv/src/index.js';
 import hypervisorPlugin, { type ThinHypervisorApi } from '../src/index.js';
 
 export const here = path.dirname(fileURLToPath(import.meta.url));
