@@ -41,6 +41,21 @@
 92:
 	.endm
 
+	/* Half-precision conversions under FPCR.AHP (alternative half precision) */
+	.macro TH insn:vararg
+	adr	x19, 90f
+	adr	x21, 91f
+	mov	x22, #(8 + 4)		/* FPCR settings 8..11 of the table */
+	mov	x23, #8
+	bl	run_test_from
+	b	92f
+90:	\insn
+	ret
+91:	.asciz "AHP \insn"
+	.balign 4
+92:
+	.endm
+
 	/* in[(a*k+b) % 32] into Vreg: x24 = k, x26 = inputs */
 	.macro LDIN reg, a, b
 	mov	x27, #\a
@@ -104,9 +119,11 @@ puthex32:
 
 /* x19 = the instruction (returns with ret), x21 = its text, x22 = number of FPCR settings */
 run_test:
+	mov	x23, #0
+/* x23 = first FPCR setting, x22 = one past the last */
+run_test_from:
 	stp	x29, x30, [sp, #-16]!
 	mov	w20, #-1
-	mov	x23, #0
 1:	mov	x24, #0
 2:	adr	x26, inputs
 	add	x27, x26, x24, lsl #4
@@ -1035,6 +1052,14 @@ tests:
 	TI sqdmlal d0, s1, s2
 	TI sqdmlsl s0, h1, h1
 	TI sqdmull d0, s1, s1
+	TH fcvt h0, s1
+	TH fcvt h0, d1
+	TH fcvt s0, h1
+	TH fcvt d0, h1
+	TH fcvtn v0.4h, v1.4s
+	TH fcvtn2 v0.8h, v1.4s
+	TH fcvtl v0.4s, v1.4h
+	TH fcvtl2 v0.4s, v1.8h
 	TI b fpcr_rw
 	TI b fpsr_rw
 	ldp	x29, x30, [sp], #16
@@ -1045,7 +1070,9 @@ banner:	.asciz	"fpsimd start\n"
 done:	.asciz	"fpsimd done\n"
 	.balign	16
 fpcrs:
-	.quad	0x00000000, 0x00400000, 0x00800000, 0x00c00000, 0x01000000, 0x02000000, 0x03c00000
+	.quad	0x00000000, 0x00400000, 0x00800000, 0x00c00000, 0x01000000, 0x02000000, 0x03c00000, 0
+	/* 8..11: AHP with RN, RZ, FZ, RP+DN */
+	.quad	0x04000000, 0x04c00000, 0x05000000, 0x06400000
 	.balign	16
 inputs:
 	/* single precision lanes */
@@ -1056,7 +1083,7 @@ inputs:
 	.quad	0xcf0000004b000001, 0x5f0000004f800000	/* 2^23+1 -2^31 2^32 2^63 */
 	.quad	0x3f0000003effffff, 0x40200000bfc00000	/* 0.49999997 0.5 -1.5 2.5 */
 	.quad	0x7f00000000ffffff, 0x338000003f7fffff	/* tiny normal, 2^127, 1-ulp, 2^-24 */
-	.quad	0x3ea8f5c31e3ce508, 0xc2c8000042f6e979
+	.quad	0x477fe00047800000, 0xc700010047fff000	/* 65536 65504 131040 -32769 */
 	/* double precision lanes */
 	.quad	0x3ff0000000000000, 0xbfb999999999999a	/* 1.0 -0.1 */
 	.quad	0x0000000000000000, 0x8000000000000000	/* +0 -0 */
@@ -1068,7 +1095,7 @@ inputs:
 	.quad	0x3fe0000000000000, 0x4004000000000000	/* 0.5 2.5 */
 	.quad	0x3fd5555555555555, 0x7e37e43c8800759c	/* 1/3 1e300 */
 	.quad	0x4330000000000001, 0xc1e0000000200000	/* 2^52+1, -(2^31+1) */
-	.quad	0x41efffffffe00000, 0xbff8000000000000	/* 2^32-1, -1.5 */
+	.quad	0x41efffffffe00000, 0xc0f0002000000000	/* 2^32-1, -65538 */
 	.quad	0x3ca0000000000000, 0xfff8000000000000	/* 2^-53, -default NaN */
 	/* integer patterns */
 	.quad	0x0001020304050607, 0x08090a0b0c0d0e0f
@@ -1091,7 +1118,7 @@ inputs:
 	.quad	0xcf0000004b000001, 0x5f0000004f800000
 	.quad	0x3f0000003effffff, 0x40200000bfc00000
 	.quad	0x7f00000000ffffff, 0x338000003f7fffff
-	.quad	0x3ea8f5c31e3ce508, 0xc2c8000042f6e979
+	.quad	0x477fe00047800000, 0xc700010047fff000	/* 65536 65504 131040 -32769 */
 
 	.bss
 	.balign	16

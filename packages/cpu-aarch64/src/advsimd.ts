@@ -10,10 +10,10 @@
  * @tessera/softfloat, whose flags are ORed into FPSR once per instruction.
  */
 
-import { f32_to_f16, f64_to_f32, f16_to_f32, f32_to_f64, f64_to_f32_roundOdd, recipEstimate, recipSqrtEstimate, RTZ } from '@tessera/softfloat';
+import { f64_to_f32, f32_to_f64, f64_to_f32_roundOdd, recipEstimate, recipSqrtEstimate, RTZ } from '@tessera/softfloat';
 import type { A64Core } from './core.js';
 import {
-  M64, env, fpEnv, fpFlags, setQC, RM_OF, type FV, type FOps, S, D, T64, T32, T16, T8, eu, es_, tset, commit, commitScalar, fget, ftset,
+  M64, env, fpEnv, cvtToHalf, cvtFromHalf, fpFlags, setQC, RM_OF, type FV, type FOps, S, D, T64, T32, T16, T8, eu, es_, tset, commit, commitScalar, fget, ftset,
 } from './fp-common.js';
 
 // ------------------------------------------------------------------ integer helpers
@@ -593,7 +593,7 @@ function fpMisc2(c: A64Core, insn: number, scalar: boolean): void {
       if (!scalar && q) T64[0] = c.v64[2 * d]!;
       for (let i = 0; i < elements; i++) {
         if (sz) T32[base + i] = u ? f64_to_f32_roundOdd(e, c.v64[2 * n + i]!) : f64_to_f32(e, c.v64[2 * n + i]!);
-        else T16[base + i] = f32_to_f16(e, c.v32[4 * n + i]!);
+        else T16[base + i] = cvtToHalf(c, e, c.v32[4 * n + i]!, 2);
       }
       fpFlags(c);
       if (scalar) commitScalar(c, d, 4);
@@ -606,7 +606,7 @@ function fpMisc2(c: A64Core, insn: number, scalar: boolean): void {
     const base = q ? elements : 0;
     for (let i = 0; i < elements; i++) {
       if (sz) T64[i] = f32_to_f64(e, c.v32[4 * n + base + i]!);
-      else T32[i] = f16_to_f32(e, c.v16[8 * n + base + i]!);
+      else T32[i] = cvtFromHalf(c, e, c.v16[8 * n + base + i]!, 2) as number;
     }
     fpFlags(c);
     commit(c, d, 16);

@@ -62,6 +62,70 @@ export function setQC(c: A64Core): void {
   c.sr[R.FPSR] = c.sr[R.FPSR]! | FPSR_QC;
 }
 
+// ------------------------------------------------------------------ half-precision conversions
+
+/**
+ * Conversions to half precision (FCVT, FCVTN), honouring FPCR.AHP: with AHP = 1 the result is
+ * Arm's alternative half-precision format (FPConvert/FPRoundBase, C5.2.8): exponent 31 holds
+ * normal numbers up to 131008, NaNs convert to a zero of their sign and infinities and
+ * overflows to the largest magnitude, all three with Invalid Operation and without Inexact.
+ * `es` 2 = the operand is single (number), 3 = double (bigint).
+ */
+export function cvtToHalf(c: A64Core, e: FloatEnv, a: FV, es: number): number {
+  const ieee = es === 3 ? f64_to_f16 : f32_to_f16;
+  if (((Number(c.sr[R.FPCR]! >> 26n) & 1) === 0)) return es === 3 ? f64_to_f16(e, a as bigint) : f32_to_f16(e, a as number);
+  // Sign, biased exponent and "fraction non-zero" of the operand.
+  let sign: number;
+  let exp: number;
+  let fracNZ: boolean;
+  let bias: number;
+  let expMax: number;
+  if (es === 3) {
+    const v = a as bigint;
+    sign = Number(v >> 63n);
+    exp = Number((v >> 52n) & 0x7ffn);
+    fracNZ = (v & 0xf_ffff_ffff_ffffn) !== 0n;
+    bias = 1023;
+    expMax = 0x7ff;
+  } else {
+    const v = (a as number) >>> 0;
+    sign = v >>> 31;
+    exp = (v >>> 23) & 0xff;
+    fracNZ = (v & 0x7f_ffff) !== 0;
+    bias = 127;
+    expMax = 0xff;
+  }
+  if (exp === expMax) {
+    // NaN: FPZero(sign); infinity: sign:Ones(15). Both signal Invalid Operation.
+    e.flags |= 16;
+    return fracNZ ? sign << 15 : (sign << 15) | 0x7fff;
+  }
+  if (exp - bias < 15) return (ieee as (e: FloatEnv, x: FV) => number)(e, a); // the IEEE format's range
+  // |a| >= 2^15: round a/2 (exact) in the IEEE format, then double the result: the rounding of
+  // the significand is the same and IEEE overflow is exactly the alternative format's overflow.
+  const half: FV = es === 3 ? (a as bigint) - (1n << 52n) : ((a as number) >>> 0) - (1 << 23);
+  const saved = e.flags;
+  e.flags = 0;
+  const r = (ieee as (e: FloatEnv, x: FV) => number)(e, half);
+  if ((e.flags & 4) !== 0) {
+    e.flags = saved | 16;
+    return (sign << 15) | 0x7fff;
+  }
+  e.flags |= saved;
+  return r + (1 << 10);
+}
+
+/** Conversions from half precision (FCVT, FCVTL); with FPCR.AHP = 1 exponent 31 is a normal exponent. */
+export function cvtFromHalf(c: A64Core, e: FloatEnv, h: number, es: number): FV {
+  if ((h & 0x7c00) === 0x7c00 && (Number(c.sr[R.FPCR]! >> 26n) & 1) === 1) {
+    const sign = (h >>> 15) & 1;
+    const frac = h & 0x3ff;
+    if (es === 3) return (BigInt(sign) << 63n) | (BigInt(31 - 15 + 1023) << 52n) | (BigInt(frac) << 42n);
+    return ((sign << 31) | ((31 - 15 + 127) << 23) | (frac << 13)) >>> 0;
+  }
+  return es === 3 ? f16_to_f64(e, h) : f16_to_f32(e, h);
+}
+
 /** FPDecodeRounding for the FCVT{N,P,M,Z,A} / FRINT{N,P,M,Z,A} encodings. */
 export const RM_OF = [RNE, RUP, RDN, RTZ, RMM];
 

@@ -5,8 +5,7 @@
  *
  * Arithmetic is @tessera/softfloat in its Arm mode (`FPProcessNaNs`, tininess before
  * rounding, FPCR.DN/FZ/RMode); the cumulative exception flags it reports are ORed into FPSR.
- * FPCR.AHP (alternative half-precision) is not supported: conversions to and from half
- * precision are always IEEE.
+ * Conversions to and from half precision follow FPCR.AHP (alternative half precision).
  */
 
 import {
@@ -31,7 +30,7 @@ import { checkSpAlign, cond } from './exec.js';
 import { acrossLanes, byElement, misc2, pairwiseScalar, threeSame } from './advsimd.js';
 import { simdCopy, simdExt, simdModImm, simdPermute, simdShiftImm, simdTbl, simdThreeDiff } from './advsimd-int.js';
 import {
-  M64, fpEnv, fpFlags, RM_OF, type FV, type FOps, S, D, T64, T32, T16, T8, fget, fsetScalar, xreg, wreg, setX, setW,
+  M64, fpEnv, fpFlags, RM_OF, cvtToHalf, cvtFromHalf, type FV, type FOps, S, D, T64, T32, T16, T8, fget, fsetScalar, xreg, wreg, setX, setW,
 } from './fp-common.js';
 
 // ------------------------------------------------------------------ loads and stores
@@ -451,15 +450,14 @@ function fp1(c: A64Core, insn: number): void {
     if (to === 2 || to === ftype || ftype === 2) c.undef();
     const e = fpEnv(c);
     let r: FV;
-    if (ftype === 3) {
-      const h = c.v16[8 * n]!;
-      r = to === 0 ? f16_to_f32(e, h) : f16_to_f64(e, h);
-    } else if (ftype === 0) {
+    // Half precision follows FPCR.AHP (alternative format) in both directions.
+    if (ftype === 3) r = cvtFromHalf(c, e, c.v16[8 * n]!, to === 0 ? 2 : 3);
+    else if (ftype === 0) {
       const s = c.v32[4 * n]!;
-      r = to === 1 ? f32_to_f64(e, s) : f32_to_f16(e, s);
+      r = to === 1 ? f32_to_f64(e, s) : cvtToHalf(c, e, s, 2);
     } else {
       const dv = c.v64[2 * n]!;
-      r = to === 0 ? f64_to_f32(e, dv) : f64_to_f16(e, dv);
+      r = to === 0 ? f64_to_f32(e, dv) : cvtToHalf(c, e, dv, 3);
     }
     fpFlags(c);
     fsetScalar(c, d, to === 0 ? 2 : to === 1 ? 3 : 1, r);
