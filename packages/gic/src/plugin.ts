@@ -12,6 +12,7 @@ import {
   size,
   type Component,
   type ComponentContext,
+  type Counter,
   type DtInterruptController,
   type FdtNode,
   type IrqInput,
@@ -90,6 +91,16 @@ function signalsFor(lines: ReturnType<typeof cpuLines>) {
     lines[k][cpu]!(level);
   };
   return { irq: set('irq', 0), fiq: set('fiq', 1), virq: set('virq', 2), vfiq: set('vfiq', 3) };
+}
+
+/** Acknowledged interrupts per INTID (`irq.sources` counters, `--stats`: interrupts by source). */
+function sourceCounter(ctx: ComponentContext): (cpu: number, intid: number) => void {
+  const counters = new Map<number, Counter>();
+  return (_cpu, intid) => {
+    let c = counters.get(intid);
+    if (c === undefined) counters.set(intid, (c = ctx.events.counter('irq.sources', `${ctx.name} intid ${intid}`)));
+    c.value++;
+  };
 }
 
 function errorReporter(ctx: ComponentContext): GicErrorReporter {
@@ -218,6 +229,7 @@ const gicv2 = defineComponent<GicV2Options>({
       lines = cpuLines(n);
       const g = new GicV2(n, nIrqs, signalsFor(lines), o['list-registers'] ?? 4);
       g.onError = report;
+      g.core.onAcknowledge = sourceCounter(ctx);
       ctx.system.addMmio(`${ctx.name}.gicd`, o.gicd, GICD_V2_SIZE, g.distributor);
       ctx.system.addMmio(`${ctx.name}.gicc`, o.gicc, GICC_V2_SIZE, g.cpuInterface);
       if (virt) {
@@ -343,6 +355,7 @@ const gicv3 = defineComponent<GicV3Options>({
         signalsFor(lines),
       );
       g.onError = report;
+      g.core.onAcknowledge = sourceCounter(ctx);
       ctx.system.addMmio(`${ctx.name}.gicd`, o.gicd, GICD_V3_SIZE, g.distributor);
       ctx.system.addMmio(`${ctx.name}.gicr`, o.gicr, n * stride, g.redistributors);
       if (o.its !== undefined) {

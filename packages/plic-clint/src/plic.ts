@@ -57,6 +57,8 @@ export class Plic implements MmioDevice, IrqTarget {
   private readonly events: EventBus | undefined;
   private readonly name: string;
   private readonly claims: Counter | undefined;
+  /** Claims per source (`--stats`: interrupts by source), created on first claim. */
+  private readonly sourceClaims = new Map<number, Counter>();
 
   constructor(o: PlicOptions) {
     this.ndev = o.ndev;
@@ -153,7 +155,12 @@ export class Plic implements MmioDevice, IrqTarget {
     if (id !== 0) {
       this.setBit(this.pending, id, false);
       this.setBit(this.inFlight, id, true);
-      if (this.claims !== undefined) this.claims.value++;
+      if (this.claims !== undefined) {
+        this.claims.value++;
+        let c = this.sourceClaims.get(id);
+        if (c === undefined) this.sourceClaims.set(id, (c = this.events!.counter('irq.sources', `${this.name} source ${id}`)));
+        c.value++;
+      }
       this.update();
     }
     return id;

@@ -198,7 +198,13 @@ export function formatNs(ns: number): string {
   return `${(ns / 1e9).toFixed(3)} s`;
 }
 
-/** The `--stats` table. */
+/**
+ * The `--stats` table: time, per-CPU instructions and MIPS, the TLB figures the CPUs count
+ * (`tlb` group: fetch lookups and hits per page entry, data misses per TLB miss; hits of
+ * the data fast path are not counted, which keeps it free), then every counter group:
+ * exceptions by cause, interrupts by cause and by source (`irq.sources`), hypervisor exits
+ * by partition, vCPU and reason, MMIO accesses per device region, ...
+ */
 export function statsTable(sim: Simulation, wallMs: number): string {
   const rows: string[][] = [];
   rows.push(['virtual time', formatNs(sim.scheduler.now())]);
@@ -206,14 +212,33 @@ export function statsTable(sim: Simulation, wallMs: number): string {
   rows.push(['scheduler events', String(sim.scheduler.eventsFired)]);
   const cpus = sim.scheduler.cpus;
   let total = 0;
+  const mips = (n: number): string => (wallMs > 0 ? (n / wallMs / 1000).toFixed(2) : '-');
   for (const r of cpus) {
     total += r.retired;
-    rows.push([`${r.name} retired`, `${r.retired}  (${wallMs > 0 ? (r.retired / wallMs / 1000).toFixed(2) : '-'} MIPS)`]);
+    rows.push([`${r.name} retired`, `${r.retired}  (${mips(r.retired)} MIPS)`]);
   }
-  if (cpus.length > 1) rows.push(['total retired', `${total}  (${wallMs > 0 ? (total / wallMs / 1000).toFixed(2) : '-'} MIPS)`]);
+  if (cpus.length > 1) rows.push(['total retired', `${total}  (${mips(total)} MIPS)`]);
   const width = Math.max(...rows.map((r) => r[0]!.length));
   const lines = ['-- statistics --', ...rows.map(([k, v]) => `${k!.padEnd(width)}  ${v}`)];
-  for (const [group, counters] of sim.events.snapshot()) {
+  const groups = sim.events.snapshot();
+  const tlb = groups.get('tlb');
+  if (tlb !== undefined) {
+    lines.push('-- TLB --');
+    const get = (cpu: string, what: string): number => tlb.find((c) => c.key === `${cpu} ${what}`)?.value ?? 0;
+    const names = [...new Set(tlb.map((c) => c.key.replace(/ (fetch lookups|fetch hits|data misses)$/, '')))];
+    const w = Math.max(...names.map((n) => n.length));
+    for (const n of names) {
+      const lookups = get(n, 'fetch lookups');
+      const hits = get(n, 'fetch hits');
+      const misses = get(n, 'data misses');
+      const retired = cpus.find((r) => r.name === n)?.retired ?? 0;
+      const rate = lookups > 0 ? `${((100 * hits) / lookups).toFixed(2)}%` : '-';
+      const per = retired > 0 ? ` (${((1000 * misses) / retired).toFixed(3)} per 1000 instructions)` : '';
+      lines.push(`${n.padEnd(w)}  fetch hit rate ${rate} of ${lookups} code-page lookups; data TLB misses ${misses}${per}`);
+    }
+  }
+  for (const [group, counters] of groups) {
+    if (group === 'tlb') continue;
     lines.push(`-- ${group} --`);
     const w = Math.max(...counters.map((c) => c.key.length));
     for (const c of counters) lines.push(`${c.key.padEnd(w)}  ${c.value}`);

@@ -182,7 +182,7 @@ export class Partition implements SbiPlatform {
       return;
     }
     v.run.ctx.timer = BigInt.asUintN(64, stime);
-    v.sched.setVsInterrupt(v, HVIP_VSTIP, false);
+    this.hyp.setVsInterrupt(v, HVIP_VSTIP, false);
   }
 
   /**
@@ -194,13 +194,13 @@ export class Partition implements SbiPlatform {
     for (const h of harts) {
       const v = this.vcpus[h];
       if (v === undefined) continue;
-      v.sched.setVsInterrupt(v, HVIP_VSSIP, true);
+      this.hyp.setVsInterrupt(v, HVIP_VSSIP, true);
     }
   }
 
   clearIpi(caller: SbiCaller): void {
     const v = this.vcpus[caller.hartid]!;
-    v.sched.setVsInterrupt(v, HVIP_VSSIP, false);
+    this.hyp.setVsInterrupt(v, HVIP_VSSIP, false);
   }
 
   /**
@@ -486,6 +486,12 @@ export class ThinHypervisor implements SchedHost {
    * out (a waiting vCPU that enabled the interrupt is woken).
    */
   setVsInterrupt(v: Vcpu, bits: bigint, level: boolean): void {
+    // `irq.inject` (core/TRACE.md): a virtual interrupt raised or withdrawn for a vCPU.
+    const ev = this.ctx.events;
+    if (ev.active && ev.wants('irq.inject')) {
+      const irq = (bits & HVIP_VSSIP ? ['vssi'] : []).concat(bits & HVIP_VSTIP ? ['vsti'] : [], bits & HVIP_VSEIP ? ['vsei'] : []).join(',');
+      ev.emit('irq.inject', this.ctx.name, { partition: v.partition.name, vcpu: v.index, hart: v.hart.hartid, irq, level });
+    }
     this.schedulerOf(v).setVsInterrupt(v, bits, level);
   }
 
