@@ -1237,9 +1237,19 @@ export class Hart {
       for (let k = size - 1; k >= 0; k--) v = (v << 8) | this.loadSlow(a + k, 1);
       return size === 4 ? v | 0 : v;
     }
+    if ((a & (size - 1)) !== 0 && !this.hlv) {
+      // Misaligned inside one page: the page's TLB entry serves it as well as an aligned access
+      // (not for HLV/HSV, which translate as VS/VU and never use the TLB).
+      const i = this.tlbSlot(this.loadBase, a);
+      if (i >= 0) {
+        const o = a + this.tlbAdd[i]!;
+        const r = this.tlbRam[i]!;
+        return size === 2 ? r.view.getUint16(o, true) : r.view.getInt32(o, true);
+      }
+    }
     const pa = this.translate(a, LOAD, size, a);
     const v = this.physRead(pa, size, LOAD, a);
-    if (this.cacheable && (a & (size - 1)) === 0) this.fillTlb(LOAD, a, pa);
+    if (this.cacheable) this.fillTlb(LOAD, a, pa);
     if (this.debug !== undefined) this.watchCheck(a, size, false);
     return size === 4 ? v | 0 : v;
   }
@@ -1250,9 +1260,13 @@ export class Hart {
       const hi = BigInt(this.loadSlow(a + 4, 4) >>> 0);
       return (hi << 32n) | lo;
     }
+    if ((a & 7) !== 0 && !this.hlv) {
+      const i = this.tlbSlot(this.loadBase, a);
+      if (i >= 0) return this.tlbRam[i]!.view.getBigUint64(a + this.tlbAdd[i]!, true);
+    }
     const pa = this.translate(a, LOAD, 8, a);
     const v = this.physRead64(pa, LOAD, a);
-    if (this.cacheable && (a & 7) === 0) this.fillTlb(LOAD, a, pa);
+    if (this.cacheable) this.fillTlb(LOAD, a, pa);
     if (this.debug !== undefined) this.watchCheck(a, 8, false);
     return v;
   }
@@ -1264,9 +1278,20 @@ export class Hart {
       for (let k = 0; k < size; k++) this.storeSlow(a + k, 1, (v >>> (8 * k)) & 0xff);
       return;
     }
+    if ((a & (size - 1)) !== 0 && !this.hlv) {
+      // Store TLB entries are never code pages, so nothing decoded needs dropping.
+      const i = this.tlbSlot(this.storeBase, a);
+      if (i >= 0) {
+        const o = a + this.tlbAdd[i]!;
+        const r = this.tlbRam[i]!;
+        if (size === 2) r.view.setUint16(o, v, true);
+        else r.view.setUint32(o, v >>> 0, true);
+        return;
+      }
+    }
     const pa = this.translate(a, STORE, size, a);
     this.physWrite(pa, size, v, a);
-    if (this.cacheable && (a & (size - 1)) === 0) this.fillTlb(STORE, a, pa);
+    if (this.cacheable) this.fillTlb(STORE, a, pa);
     if (this.debug !== undefined) this.watchCheck(a, size, true);
   }
 
@@ -1277,10 +1302,24 @@ export class Hart {
       this.storeSlow(a + 4, 4, Number((v >> 32n) & 0xffffffffn) | 0);
       return;
     }
+    if ((a & 7) !== 0 && !this.hlv) {
+      const i = this.tlbSlot(this.storeBase, a);
+      if (i >= 0) {
+        this.tlbRam[i]!.view.setBigUint64(a + this.tlbAdd[i]!, BigInt.asUintN(64, v), true);
+        return;
+      }
+    }
     const pa = this.translate(a, STORE, 8, a);
     this.physWrite64(pa, v, a);
-    if (this.cacheable && (a & 7) === 0) this.fillTlb(STORE, a, pa);
+    if (this.cacheable) this.fillTlb(STORE, a, pa);
     if (this.debug !== undefined) this.watchCheck(a, 8, true);
+  }
+
+  /** The TLB slot of `va` in the set at `base` if it holds that page, else -1. */
+  private tlbSlot(base: number, va: number): number {
+    const vpn = Math.floor(va / PAGE);
+    const i = base + (vpn & (TLB_SIZE - 1));
+    return this.tlbTag[i] === vpn ? i : -1;
   }
 
   private fillTlb(type: number, va: number, pa: number): void {
