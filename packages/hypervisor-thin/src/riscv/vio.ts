@@ -195,7 +195,8 @@ export class PartitionIo {
 
   /**
    * A load or store guest-page fault (H §9.4.4) in an emulated window: decode the access,
-   * emulate it, step sepc over the instruction and return to the guest. False when the
+   * emulate it and step sepc over the instruction; the caller returns to the guest (SRET).
+   * False when the
    * fault is not for an emulated window or the access is not one the device decodes; the
    * hypervisor then treats it as a blocked access.
    */
@@ -213,7 +214,6 @@ export class PartitionIo {
       if (bits === undefined) {
         // The guest's translation of its own pc changed under it: let it run the instruction again.
         this.host.exit(v, `${kind}-retry`, sepc);
-        hart.sret();
         return true;
       }
       insn = decodeInstruction(bits);
@@ -231,7 +231,6 @@ export class PartitionIo {
     }
     this.host.exit(v, `${kind}-${store ? 'store' : 'load'}`, sepc, { address: '0x' + gpa.toString(16) });
     hart.writeCsr(CSR.sepc, sepc + BigInt(insn.length));
-    hart.sret();
     return true;
   }
 

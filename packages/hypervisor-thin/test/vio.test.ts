@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import * as path from 'node:path';
+import { validateLayout, type HypervisorConfig, type MachineFacts, type PartitionConfig } from '../src/index.js';
+import { build, repoRoot } from './harness.js';
+
+const facts: MachineFacts = {
+  hartCount: 4,
+  ram: { base: 0x8000_0000, size: 512 * 2 ** 20 },
+  gpaBits: 41,
+  deviceRegions: (d) => (d === 'uart0' ? [{ base: 0x1000_0000, size: 0x100 }] : d === 'plic' ? [{ base: 0x0c00_0000, size: 0x60_0000 }] : undefined),
+  deviceIrqs: (d) => (d === 'uart0' ? [10] : []),
+};
+
+function layout(p: Partial<PartitionConfig>, top: Partial<HypervisorConfig> = {}): HypervisorConfig {
+  return {
+    harts: 'cpus',
+    ram: 'ram',
+    pool: { base: 0x9c00_0000, size: 0x10_0000 },
+    plic: 'plic',
+    ...top,
+    partitions: { left: { harts: [0, 1], memory: [{ guest: 0x8000_0000, host: 0x8000_0000, size: 0x100_0000 }], devices: ['uart0'], ...p } },
+  };
+}
+
+describe('layouts with virtual devices', () => {
+  it('accepts virtio-net in the default slots beside a passthrough UART', () => {
+    expect(() => validateLayout(layout({ virtual: [{ type: 'virtio-net', link: 'a' }, { type: 'virtio-net', network: { backend: 'none' } }] }), facts)).not.toThrow();
+  });
+
+  it('rejects a virtual device over guest memory, a passthrough device or another virtual device', () => {
+    expect(() => validateLayout(layout({ virtual: [{ type: 'virtio-net', base: 0x8000_1000 }] }), facts)).toThrow(/virtual device 0 \(virtio-net\) at \[0x80001000, 0x80002000\) overlaps its region/);
+    expect(() => validateLayout(layout({ virtual: [{ type: 'virtio-net', base: 0x1000_0000 }] }), facts)).toThrow(/overlaps passthrough device 'uart0'/);
+    expect(() => validateLayout(layout({ virtual: [{ type: 'virtio-net' }, { type: 'virtio-net', base: 0x1000_1000 }] }), facts)).toThrow(/virtual device 1 .* overlaps virtual device 0/);
+    expect(() => validateLayout(layout({ virtual: [{ type: 'virtio-net', base: 0x0c00_1000 }] }), facts)).toThrow(/overlaps the virtual PLIC/);
+  });
+
+  it('rejects interrupt sources that collide or do not exist, unaligned windows, unknown types, link and network together', () => {
+    expect(() => validateLayout(layout({ virtual: [{ type: 'virtio-net', irq: 10 }] }), facts)).toThrow(/interrupt 10 is already taken by passthrough device 'uart0'/);
+    expect(() => validateLayout(layout({ virtual: [{ type: 'virtio-net', irq: 96 }] }), facts)).toThrow(/interrupt 96 is not a source of the virtual PLIC/);
+    expect(() => validateLayout(layout({ virtual: [{ type: 'virtio-net', base: 0x1000_1200 }] }), facts)).toThrow(/not 4 KiB aligned/);
+    expect(() => validateLayout(layout({ virtual: [{ type: 'virtio-blk' } as unknown as { type: 'virtio-net' }] }), facts)).toThrow(/unknown type/);
+    expect(() => validateLayout(layout({ virtual: [{ type: 'virtio-net', link: 'a', network: { backend: 'none' } }] }), facts)).toThrow(/both 'link' and 'network'/);
+  });
+
+  it('rejects partition memory over the virtual PLIC and passing the owned PLIC through', () => {
+    expect(() => validateLayout(layout({ memory: [{ guest: 0x0c00_0000, host: 0x8000_0000, size: 0x10_0000 }] }), facts)).toThrow(/virtual PLIC at \[0xc000000, 0xc600000\) overlaps/);
+    expect(() => validateLayout(layout({ devices: ['plic'] }), facts)).toThrow(/'plic' is the PLIC the hypervisor owns/);
+  });
+});
+
+describe('machines/riscv-virt-2p.yaml device trees (tessera dtb --partition)', () => {
+  it('each partition sees its 2 vCPUs, a virtual PLIC with their contexts, its UART wired to it and a virtio-mmio node', async () => {
+    const { api, sim } = await build(path.join(repoRoot, 'machines', 'riscv-virt-2p.yaml'));
+    for (const [name, uart, irq] of [['left', 'serial@10000000', 10], ['right', 'serial@10010000', 11]] as const) {
+      const dt = api.partitionDeviceTree(name)!;
+      expect(dt.find('/cpus')!.children.filter((c) => c.name.startsWith('cpu@')).length).toBe(2);
+      const plic = dt.find('/plic@c000000')!;
+      expect(plic.getStrings('compatible')).toEqual(['sifive,plic-1.0.0', 'riscv,plic0']);
+      const intc0 = dt.find('/cpus/cpu@0/interrupt-controller')!.phandle();
+      const intc1 = dt.find('/cpus/cpu@1/interrupt-controller')!.phandle();
+      // Context 2N is vCPU N's M context (cause 11), 2N+1 its S context (cause 9).
+      expect(plic.getCells('interrupts-extended')).toEqual([intc0, 11, intc0, 9, intc1, 11, intc1, 9]);
+      const serial = dt.find(`/${uart}`)!;
+      expect(serial.getCells('interrupts')).toEqual([irq]);
+      expect(serial.getCells('interrupt-parent')).toEqual([plic.phandle()]);
+      const virtio = dt.find('/virtio_mmio@10001000')!;
+      expect(virtio.getStrings('compatible')).toEqual(['virtio,mmio']);
+      expect(virtio.getCells('interrupts')).toEqual([1]);
+      expect(virtio.getCells('interrupt-parent')).toEqual([plic.phandle()]);
+      // Nothing of the other partition.
+      expect(dt.find(`/${name === 'left' ? 'serial@10010000' : 'serial@10000000'}`)).toBeUndefined();
+    }
+    sim.dispose();
+  });
+});
