@@ -205,7 +205,11 @@ export function createEcamHost(ctx: ComponentContext, o: EcamHostOptions): Compo
         const p = dt.nodeOf(msi);
         if (p === undefined) throw new SimError(`device tree: '${ctx.name}' names '${msi}' as msi-parent, which put no node in the tree`);
         const target = p.children.find((c) => c.props.has('msi-controller')) ?? p;
-        n.cells('msi-parent', target.phandle());
+        // A controller that takes a specifier (an ITS: #msi-cells = 1, the DeviceID) is
+        // reached through msi-map, requester ID 0.. -> DeviceID 0.. (devicetree PCI MSI
+        // binding, pci-msi.txt), as QEMU describes it; one without (GICv2m) by msi-parent.
+        if ((target.getCells('#msi-cells')?.[0] ?? 0) > 0) n.cells('msi-map', 0, target.phandle(), 0, 0x10000);
+        else n.cells('msi-parent', target.phandle());
       }
       dt.register(n);
     },

@@ -42,12 +42,30 @@ interface Rec {
   writes: Array<{ value: number; master: string; masterId: number }>;
 }
 
-async function machine(dmaOffset = 0): Promise<{ m: Machine; rec: Rec; cfg: (dev: number, fn: number, reg: number, size?: 1 | 2 | 4, v?: number) => number }> {
+/** An MSI controller node: with `#msi-cells` = 1 like an ITS, or without like a GICv2m frame. */
+const msiController = defineComponent<{ cells: number }>({
+  description: 'test MSI controller',
+  schema: {},
+  create(_ctx, o): Component {
+    return {
+      deviceTree(dt) {
+        const n = dt.soc.child('msi@8080000');
+        n.flag('msi-controller');
+        if (o.cells > 0) n.cells('#msi-cells', o.cells);
+        dt.register(n);
+      },
+    };
+  },
+});
+
+async function machine(dmaOffset = 0, msiCells?: number): Promise<{ m: Machine; rec: Rec; cfg: (dev: number, fn: number, reg: number, size?: 1 | 2 | 4, v?: number) => number }> {
   const sim = new Simulation();
   const m = sim.addMachine('pci');
   m.system.addRam('ram', 0x8000_0000, 0x10_0000);
   await m.add('intc', recorder, {});
+  if (msiCells !== undefined) await m.add('msi', msiController, { cells: msiCells });
   const host: EcamHostOptions = {
+    ...(msiCells !== undefined ? { 'msi-parent': 'msi' } : {}),
     ecam: { base: ECAM, size: 16 << 20 },
     windows: [
       { type: 'io', cpu: 0x3eff_0000, bus: 0, size: 0x1_0000 },
@@ -232,5 +250,18 @@ describe('ECAM host bridge', () => {
       const r = spawnSync('dtc', ['-I', 'dts', '-O', 'dtb', '-o', '/dev/null', '-'], { input: writeDts(root) });
       expect(r.status, r.stderr.toString()).toBe(0);
     }
+  });
+
+  it('names an ITS-like MSI controller (#msi-cells = 1) through msi-map, and one without cells through msi-parent', async () => {
+    const its = (await machine(0, 1)).m.deviceTree();
+    const a = its.find('soc/pcie@30000000')!;
+    const phandle = its.find('soc/msi@8080000')!.getCells('phandle')![0];
+    // Requester IDs 0..0xffff map one to one onto DeviceIDs (devicetree pci-msi binding).
+    expect(a.getCells('msi-map')).toEqual([0, phandle, 0, 0x10000]);
+    expect(a.props.has('msi-parent')).toBe(false);
+    const v2m = (await machine(0, 0)).m.deviceTree();
+    const b = v2m.find('soc/pcie@30000000')!;
+    expect(b.getCells('msi-parent')).toEqual([v2m.find('soc/msi@8080000')!.getCells('phandle')![0]]);
+    expect(b.props.has('msi-map')).toBe(false);
   });
 });
