@@ -177,23 +177,39 @@ export function threeSame(c: A64Core, insn: number, scalar: boolean): void {
   const signed = u === 0 || opcode === 22; // SQDMULH and SQRDMULH (U=1) are both signed
   const all = ones(es);
   const half = elements >> 1;
+  // Lanes addressed straight in the views of the register file (V register r, lane i of
+  // size es is A[st * r + i]); signed lanes by shifting left then arithmetically right.
+  const A = es === 0 ? c.v8 : es === 1 ? c.v16 : c.v32;
+  const T = es === 0 ? T8 : es === 1 ? T16 : T32;
+  const st = 16 >> es;
+  const bn = st * n;
+  const bm = st * m;
+  const sh = 32 - bits;
   switch (opcode) {
     // The commonest in string and memory routines, as tight loops.
     case 16:
-      for (let i = 0; i < elements; i++) tset(i, es, u ? eu(c, n, i, es) - eu(c, m, i, es) : eu(c, n, i, es) + eu(c, m, i, es));
+      if (u) for (let i = 0; i < elements; i++) T[i] = A[bn + i]! - A[bm + i]!;
+      else for (let i = 0; i < elements; i++) T[i] = A[bn + i]! + A[bm + i]!;
       break;
     case 17:
-      if (u) for (let i = 0; i < elements; i++) tset(i, es, eu(c, n, i, es) === eu(c, m, i, es) ? all : 0);
-      else for (let i = 0; i < elements; i++) tset(i, es, (eu(c, n, i, es) & eu(c, m, i, es)) !== 0 ? all : 0);
+      if (u) for (let i = 0; i < elements; i++) T[i] = A[bn + i] === A[bm + i] ? all : 0;
+      else for (let i = 0; i < elements; i++) T[i] = (A[bn + i]! & A[bm + i]!) !== 0 ? all : 0;
+      break;
+    case 6: case 7:
+      // CMGT/CMGE (signed), CMHI/CMHS (unsigned)
+      for (let i = 0; i < elements; i++) {
+        const a = signed ? (A[bn + i]! << sh) >> sh : A[bn + i]!;
+        const b = signed ? (A[bm + i]! << sh) >> sh : A[bm + i]!;
+        T[i] = (opcode === 6 ? a > b : a >= b) ? all : 0;
+      }
       break;
     case 20: case 21: case 23:
       // Pairwise over the concatenation Vm:Vn (SMAXP/UMAXP/SMINP/UMINP/ADDP).
       for (let i = 0; i < elements; i++) {
-        const src = i < half ? n : m;
-        const j = 2 * (i < half ? i : i - half);
-        const a = el(c, src, j, es, signed);
-        const b = el(c, src, j + 1, es, signed);
-        tset(i, es, opcode === 23 ? a + b : opcode === 20 ? (a > b ? a : b) : a < b ? a : b);
+        const j = i < half ? bn + 2 * i : bm + 2 * (i - half);
+        const a = signed ? (A[j]! << sh) >> sh : A[j]!;
+        const b = signed ? (A[j + 1]! << sh) >> sh : A[j + 1]!;
+        T[i] = opcode === 23 ? a + b : opcode === 20 ? (a > b ? a : b) : a < b ? a : b;
       }
       break;
     default:
