@@ -2,8 +2,9 @@
  * Debian's U-Boot finds the virtio-pci functions behind the ECAM host bridge (issue 10's
  * acceptance): `pci enum` then `pci` lists them with vendor, device and class, and
  * `pci bar` shows the BARs U-Boot placed in the bridge's windows — on riscv-virt
- * (OpenSBI + qemu-riscv64_smode U-Boot) and on aarch64-virt (qemu_arm64 U-Boot), also with
- * a translated 32-bit window, where BARs hold bus addresses 0x70000000 above the CPU's.
+ * (OpenSBI + qemu-riscv64_smode U-Boot) and on aarch64-virt (qemu_arm64 U-Boot; GICv3, GICv2
+ * with GICv2m, and a translated 32-bit window where BARs hold bus addresses 0x70000000
+ * above the CPU's).
  * Images come from `pnpm fetch-images`; without them the tests skip, except under CI.
  */
 import { execFileSync } from 'node:child_process';
@@ -103,6 +104,16 @@ describe('U-Boot lists virtio-pci functions and their BARs', () => {
         expect(b1).toBeLessThan(0x3eff_0000);
       }
       expect(listsBar(output, bar('net0', 4)!, 0x4000), output.slice(-2500)).toBe(true);
+    },
+    WALL + 60_000,
+  );
+
+  it.skipIf(arm64.firmware === undefined)(
+    'aarch64-virt-gicv2-pcie (GICv2 + GICv2m): U-Boot `pci enum`, `pci`, `pci bar`',
+    async () => {
+      const { output, bar } = await session(path.join(fixtures, 'aarch64-virt-gicv2-pci.yaml'), arm64, 'uart0');
+      checkListing(output);
+      expect(listsBar(output, bar('disk0', 1)!, 0x1000), output.slice(-2500)).toBe(true);
     },
     WALL + 60_000,
   );
