@@ -54,6 +54,7 @@ export const thinHypervisor = defineComponent<ThinHypervisorOptions>({
       pool: object({ base: address(), size: size() }, ['base', 'size'], 'hypervisor-owned memory for G-stage tables'),
       plic: ref('a PLIC', "the machine's PLIC: the hypervisor takes its S-mode contexts to forward passthrough devices' interrupts into virtual PLICs"),
       gstage: { enum: ['sv39x4', 'sv48x4'], description: 'G-stage mode (default sv39x4)' },
+      'gstage-pages': { enum: ['large', '4k'], description: "G-stage leaves: 'large' (1 GiB / 2 MiB where aligned, default) or '4k' only" },
       clint: ref('a CLINT', 'the CLINT the firmware layer drives: the timer without Sstc, software interrupts between harts'),
       'timebase-frequency': frequency('timebase-frequency written into partitions\' device trees (default 10MHz)'),
       partitions: { type: 'object', additionalProperties: partition, minProperties: 1, description: 'partitions by name' },

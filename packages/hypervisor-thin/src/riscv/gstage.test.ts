@@ -63,3 +63,14 @@ describe('G-stage tables', () => {
     expect(() => t.map(2 ** 41, 0x8000_0000, 0x1000)).toThrow(/41-bit/);
   });
 });
+
+describe('GStageTable with large pages off', () => {
+  it('maps an aligned 4 MiB region with 1024 4 KiB leaves instead of two 2 MiB ones', () => {
+    const large = new GStageTable('sv39x4', pool());
+    large.map(0x8000_0000, 0x8000_0000, 4 << 20);
+    expect(large.stats).toMatchObject({ megapages: 2, pages: 0 });
+    const small = new GStageTable('sv39x4', pool(), false);
+    small.map(0x8000_0000, 0x8000_0000, 4 << 20);
+    expect(small.stats).toMatchObject({ gigapages: 0, megapages: 0, pages: 1024 });
+  });
+});

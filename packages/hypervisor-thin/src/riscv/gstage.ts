@@ -91,6 +91,8 @@ export class GStageTable {
   constructor(
     readonly mode: GStageMode,
     private readonly pool: TablePool,
+    /** Use 1 GiB / 2 MiB leaves where alignment allows (false: 4 KiB leaves only, for comparisons). */
+    readonly largePages = true,
   ) {
     this.levels = mode === 'sv39x4' ? 3 : 4;
     this.gpaBits = mode === 'sv39x4' ? 41 : 50;
@@ -127,8 +129,8 @@ export class GStageTable {
         continue;
       }
       let step: number;
-      if (g % GIGA === 0 && h % GIGA === 0 && clear >= GIGA) step = GIGA;
-      else if (g % MEGA === 0 && h % MEGA === 0 && clear >= MEGA) step = MEGA;
+      if (this.largePages && g % GIGA === 0 && h % GIGA === 0 && clear >= GIGA) step = GIGA;
+      else if (this.largePages && g % MEGA === 0 && h % MEGA === 0 && clear >= MEGA) step = MEGA;
       else step = PAGE;
       this.setLeaf(g, h, step, perm);
       off += step;

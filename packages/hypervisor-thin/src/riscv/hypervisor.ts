@@ -549,7 +549,7 @@ export class ThinHypervisor implements SchedHost {
     for (const p of this.partitions) {
       p.off = false;
       p.exitCode = 0;
-      const t = new GStageTable(this.cfg.gstage ?? 'sv39x4', pool);
+      const t = new GStageTable(this.cfg.gstage ?? 'sv39x4', pool, this.cfg['gstage-pages'] !== '4k');
       for (const r of p.cfg.memory) t.map(r.guest, r.host, r.size, RWX);
       for (const d of p.cfg.devices ?? []) {
         for (const reg of this.deviceRegions(d) ?? []) {

@@ -63,6 +63,8 @@ export interface HypervisorConfig {
   readonly pool: PoolConfig;
   /** `sv39x4` (default) or `sv48x4`. */
   readonly gstage?: 'sv39x4' | 'sv48x4';
+  /** G-stage leaves: `large` (1 GiB / 2 MiB where alignment allows, default) or `4k` (only 4 KiB pages). */
+  readonly 'gstage-pages'?: 'large' | '4k';
   /**
    * The machine's CLINT (SiFive layout): the firmware layer's timer when the harts have no
    * Sstc, and software interrupts between harts for the hypervisor (without it, a kick sets
