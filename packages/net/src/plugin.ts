@@ -14,7 +14,9 @@
  * port, and lets the loader check that every NIC names a declared switch.
  */
 
-import { defineLink, definePlugin, file } from '@tessera/core';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { defineLink, definePlugin, file, SimError } from '@tessera/core';
 import { PcapWriter } from './pcap.js';
 import { NetworkSwitch } from './switch.js';
 
@@ -30,11 +32,21 @@ export const switchLink = defineLink<SwitchLinkOptions>({
     additionalProperties: false,
     properties: {
       latency: { type: 'integer', minimum: 0, description: 'delivery latency in ns of virtual time (default 1000)' },
-      pcap: file('capture every frame entering the switch, from any port, to this pcap file'),
+      pcap: file('capture every frame entering the switch, from any port, to this pcap file (its folder is made if missing)'),
     },
   },
   create(ctx, o) {
-    const pcap = o.pcap !== undefined ? new PcapWriter(ctx.resolvePath(o.pcap)) : undefined;
+    let pcap: PcapWriter | undefined;
+    if (o.pcap !== undefined) {
+      const file = ctx.resolvePath(o.pcap);
+      // A capture is an output of the run: its folder (e.g. out/) is made when missing.
+      try {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+      } catch (e) {
+        throw new SimError(`link '${ctx.name}': cannot create the folder of '${file}': ${(e as Error).message}`);
+      }
+      pcap = new PcapWriter(file);
+    }
     const sw = NetworkSwitch.define(ctx.scheduler, ctx.events, ctx.name, { ...(o.latency !== undefined ? { latency: o.latency } : {}), ...(pcap !== undefined ? { pcap } : {}) });
     return { api: sw, dispose: () => sw.closeCapture() };
   },

@@ -12,7 +12,8 @@ describe('@tessera/net as a plugin', () => {
     expect(netPlugin.components).toEqual({});
     const scheduler = new Scheduler();
     const events = new EventBus(() => scheduler.now());
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-net-link-')), 'lan0.pcap');
+    // The capture's folder does not exist yet: the link makes it.
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-net-link-')), 'captures', 'lan0.pcap');
     const ctx: LinkContext = { name: 'lan0', scheduler, events, resolvePath: (p) => p, log: () => {} };
     const link = netPlugin.links!.switch!.create(ctx, { latency: 5000, pcap: file }) as Link;
     const sw = NetworkSwitch.get(scheduler, events, 'lan0');
