@@ -75,6 +75,17 @@ describe('tessera CLI on a multi-machine file', () => {
     expect(right.out).toContain('memory@80000000');
   });
 
+  it('schema: the editor schema has both file forms and the link types', async () => {
+    const file = path.join(tmp, 'schema.json');
+    const r = await cli('schema', '--plugin', plugin, '-o', file);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(fs.readFileSync(file, 'utf8')) as { properties: Record<string, { additionalProperties?: { properties?: { type?: { enum?: string[] } } } }>; if: unknown };
+    expect(s.if).toEqual({ required: ['machines'] });
+    // The fixture's wire and the workspace's @tessera/net switch.
+    expect(s.properties.links!.additionalProperties!.properties!.type!.enum).toEqual(expect.arrayContaining(['wire', 'tessera-test-plugin#wire', 'switch', '@tessera/net#switch']));
+    expect(s.properties.machines!.additionalProperties).toEqual({ $ref: '#/definitions/machine' });
+  });
+
   it('list: link types of a plugin', async () => {
     const r = await cli('list', '--plugin', plugin);
     expect(r.code).toBe(0);

@@ -1,5 +1,6 @@
 /**
- * Debian's U-Boot (qemu_arm64) on machines/aarch64-virt-virtio.yaml (issue 7): a virtio-blk
+ * Debian's U-Boot (qemu_arm64) on machines/aarch64-virt-virtio.yaml and its GICv2 twin
+ * aarch64-virt-gicv2-virtio.yaml (issue 7): a virtio-blk
  * device in QEMU's last slot (0x0a003e00, SPI 47) and a virtio-net in the one below, the
  * 30 other slots placeholders with DeviceID 0. `virtio scan` and `virtio info` show the
  * block device with its capacity, `dm tree` has exactly the two devices bound under the
@@ -17,15 +18,15 @@ const WALL = 900_000;
 const firmware = need('arm64', 'u-boot.bin');
 
 describe('U-Boot finds virtio devices in the aarch64-virt virtio-mmio slots', () => {
-  it.skipIf(firmware === undefined)(
-    'virtio scan, virtio info and dm tree show the block device in slot 31 and the NIC in slot 30',
-    async () => {
+  it.skipIf(firmware === undefined).each(['aarch64-virt-virtio.yaml', 'aarch64-virt-gicv2-virtio.yaml'])(
+    '%s: virtio scan, virtio info and dm tree show the block device in slot 31 and the NIC in slot 30',
+    async (machineFile) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-uboot-slots-'));
       const disk = path.join(dir, 'disk.img');
       fs.writeFileSync(disk, new Uint8Array(8 << 20)); // 8 MiB = 16384 sectors of 512 bytes
       const registry = new PluginRegistry();
       const sim = new Simulation();
-      const m = await addMachine(sim, registry, path.join(repo, 'machines', 'aarch64-virt-virtio.yaml'), 'uboot', { firmware: firmware! }, [
+      const m = await addMachine(sim, registry, path.join(repo, 'machines', machineFile), 'uboot', { firmware: firmware! }, [
         `components.disk0={type: virtio-mmio-blk, base: 0x0a00_3e00, irq: "gic:79", image: ${disk}}`,
         'components.net0={type: virtio-mmio-net, base: 0x0a00_3c00, irq: "gic:78"}',
       ]);
