@@ -51,12 +51,44 @@ function memToT(c: A64Core, va: bigint, bytes: number, mmu: number): void {
       T64[0] = c.read64(va, mmu);
       return;
     default: {
+      if (read16Fast(c, va, mmu)) return;
       const lo = c.read64(va, mmu);
       const hi = c.read64((va + 8n) & M64, mmu);
       T64[0] = lo;
       T64[1] = hi;
     }
   }
+}
+
+/**
+ * 16 bytes from RAM into the scratch register through the core's TLB when the access stays in
+ * one page that is mapped to RAM for reads (the hit test of `A64Core.read*`); false sends the
+ * access down the general path (faults, MMIO, page crossings). Q loads are the bulk of
+ * memcpy/strlen, and two BigInt halves cost more than these four word copies.
+ */
+function read16Fast(c: A64Core, va: bigint, mmu: number): boolean {
+  const s = c.scratch32;
+  c.scratch[0] = va;
+  const lo = s[0]!;
+  const vpn = s[1]! * 1048576 + (lo >>> 12);
+  const slot = (mmu << 8) | (vpn & 255);
+  const po = lo & 0xfff;
+  if (c.tlbTag[slot] !== vpn || po > 4080) return false;
+  const ram = c.tlbRam[slot];
+  if (ram === null || ram === undefined) return false;
+  const o = c.tlbOff[slot]! + po;
+  if ((o & 3) === 0) {
+    const u32 = ram.u32;
+    const w = o >>> 2;
+    T32[0] = u32[w]!;
+    T32[1] = u32[w + 1]!;
+    T32[2] = u32[w + 2]!;
+    T32[3] = u32[w + 3]!;
+  } else {
+    const u8 = ram.u8;
+    for (let k = 0; k < 16; k++) T8[k] = u8[o + k]!;
+  }
+  return true;
 }
 
 /** Store the low `bytes` of Vt. */
