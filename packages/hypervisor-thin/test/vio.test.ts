@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
 import { validateLayout, type HypervisorConfig, type MachineFacts, type PartitionConfig } from '../src/index.js';
-import { build, repoRoot } from './harness.js';
+import { CSR } from '@tessera/cpu-riscv';
+import { build, here, repoRoot } from './harness.js';
 
 const facts: MachineFacts = {
   hartCount: 4,
@@ -71,5 +72,49 @@ describe('machines/riscv-virt-2p.yaml device trees (tessera dtb --partition)', (
       expect(dt.find(`/${name === 'left' ? 'serial@10010000' : 'serial@10000000'}`)).toBeUndefined();
     }
     sim.dispose();
+  });
+});
+
+describe('direct delivery of passthrough lines (irq-delivery: hgeip)', () => {
+  it('maps vCPU 0\'s claim page to the guest external interrupt context, sets VGEIN, mirrors enables and priorities; the line raises hgeip with no exit', async () => {
+    const { api, sim } = await build(path.join(here, 'hgeip.yaml'));
+    sim.run(0); // power-on: tables, VS entry
+    const hyp = api.hypervisor;
+    const a = hyp.partition('a')!;
+    const hart = a.vcpus[0]!.hart;
+    const bus = hyp.ctx.system;
+    // vPLIC context 1 (vCPU 0, S) threshold/claim page -> the real context 4 page.
+    expect(a.table!.translate(0x0c20_1004)).toMatchObject({ hpa: 0x0c20_4004, perm: { read: true, write: true, execute: false } });
+    // Every other vPLIC page still traps.
+    expect(a.table!.translate(0x0c20_0000)).toBeUndefined();
+    expect(a.table!.translate(0x0c00_2000)).toBeUndefined();
+    expect(((hart.readCsr(CSR.hstatus) ?? 0n) >> 12n) & 0x3fn).toBe(1n);
+    // Until the guest enables its line, the real context has it disabled at priority 0.
+    expect(bus.read(0x0c00_0000 + 4 * 10, 4)).toBe(0);
+    expect(bus.read(0x0c00_2000 + 0x80 * 4, 4) & (1 << 10)).toBe(0);
+    const vplic = a.io.vplic!;
+    vplic.write(4 * 10, 4, 3);
+    vplic.write(0x2000 + 0x80 * 1, 4, 1 << 10);
+    expect(bus.read(0x0c00_0000 + 4 * 10, 4)).toBe(3);
+    expect(bus.read(0x0c00_2000 + 0x80 * 4, 4) & (1 << 10)).toBe(1 << 10);
+    // The UART's THR-empty interrupt (IER.ETBEI) raises line 10 -> context 4 -> hgeip bit 1.
+    bus.write(0x1000_0001, 1, 0x02);
+    expect(hart.readCsr(CSR.hgeip)! & 2n).toBe(2n);
+    // VSEIP = hgeip[VGEIN] (H §9.2.4): seen in hip without hvip.
+    expect(hart.readCsr(CSR.hvip)! & (1n << 10n)).toBe(0n);
+    expect(hart.readCsr(CSR.hip)! & (1n << 10n)).toBe(1n << 10n);
+    // The guest's claim through the mapped page is the real claim: no hypervisor exit.
+    expect(bus.read(0x0c20_4004, 4)).toBe(10);
+    expect(hart.readCsr(CSR.hgeip)! & 2n).toBe(0n);
+    expect([...hyp.exitCounts().keys()].filter((k) => k.includes('external-interrupt'))).toEqual([]);
+    sim.dispose();
+  });
+
+  it('rejects direct delivery without the PLIC, without its context, or with virtual devices', () => {
+    expect(() => validateLayout(layout({ 'irq-delivery': 'hgeip' }, { plic: undefined }), facts)).toThrow(/needs the machine's PLIC/);
+    expect(() => validateLayout(layout({ 'irq-delivery': 'hgeip' }), facts)).toThrow(/needs 'hgeip: \{ context, line \}'/);
+    expect(() => validateLayout(layout({ 'irq-delivery': 'hgeip', hgeip: { context: 4, line: 0 } }), facts)).toThrow(/line 0 does not exist/);
+    expect(() => validateLayout(layout({ 'irq-delivery': 'hgeip', hgeip: { context: 4, line: 1 }, virtual: [{ type: 'virtio-net' }] }), facts)).toThrow(/cannot carry virtual devices' interrupts/);
+    expect(() => validateLayout(layout({ 'irq-delivery': 'hgeip', hgeip: { context: 4, line: 1 } }), facts)).not.toThrow();
   });
 });

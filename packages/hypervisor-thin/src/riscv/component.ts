@@ -40,6 +40,8 @@ const partition = object(
     devices: { type: 'array', items: ref('a device', 'passthrough device (its MMIO regions are mapped 1:1)'), description: 'passthrough devices' },
     console: { type: 'string', description: 'SBI console: stdio, file:PATH, capture, none (default stdio)' },
     virtual: { type: 'array', items: virtualDevice, description: 'virtual devices emulated by the hypervisor' },
+    'irq-delivery': { enum: ['vplic', 'hgeip'], description: 'passthrough interrupts through the emulated vPLIC (default) or delivered directly through hgeip/VGEIN' },
+    hgeip: object({ context: { type: 'integer', minimum: 0, description: "the machine PLIC's context wired to the guest external interrupt line" }, line: { type: 'integer', minimum: 1, maximum: 63, description: "guest external interrupt line (hgeip bit) of the partition's first hart" } }, ['context', 'line'], 'direct delivery (irq-delivery: hgeip)'),
     boot: object({ kernel: file('ELF, Linux Image or raw image'), initrd: file('initial ramdisk'), entry: address('guest physical entry point'), append: { type: 'string', description: 'kernel command line' } }),
   },
   ['harts', 'memory'],

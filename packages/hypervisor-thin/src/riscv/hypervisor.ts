@@ -122,6 +122,11 @@ export class Vcpu {
     this.partition.hyp.setVsInterrupt(this, HVIP_VSEIP, level);
   }
 
+  /** hstatus.VGEIN of this vCPU (direct delivery of passthrough lines), in its context. */
+  setVgein(line: number): void {
+    this.run.ctx.setVgein(line);
+  }
+
   caller(): SbiCaller {
     const hart = this.hart;
     return { hartid: this.index, x: (n) => hart.readReg(n), setX: (n, v) => hart.writeReg(n, v) };
@@ -558,6 +563,7 @@ export class ThinHypervisor implements SchedHost {
           t.map(base, base, size, { read: true, write: true, execute: false });
         }
       }
+      for (const m of p.io.gstageMappings()) t.map(m.gpa, m.hpa, m.size, { read: true, write: true, execute: false });
       p.table = t;
       p.io.reset();
       this.loadPartition(p);

@@ -47,6 +47,23 @@ export interface PartitionConfig {
   readonly boot?: PartitionBootConfig;
   /** Virtual devices emulated by the hypervisor (virtio-net), in QEMU virt's virtio-mmio slots. */
   readonly virtual?: readonly VirtualDeviceConfig[];
+  /**
+   * How passthrough lines reach the guest: `vplic` (default: claimed at HS, emulated vPLIC,
+   * VSEIP through hvip) or `hgeip` (direct delivery: a PLIC context routed to a guest
+   * external interrupt line of the hart running vCPU 0, see {@link HgeipConfig}).
+   */
+  readonly 'irq-delivery'?: 'vplic' | 'hgeip';
+  readonly hgeip?: HgeipConfig;
+}
+
+/**
+ * Direct delivery of passthrough lines (H §9.2.4, hgeip/hstatus.VGEIN): `context` is the
+ * machine PLIC's context wired to guest external interrupt line `line` (hgeip bit) of the
+ * hart that runs the partition's vCPU 0 (e.g. `contexts: [..., cpus:0:sgei1]`).
+ */
+export interface HgeipConfig {
+  readonly context: number;
+  readonly line: number;
 }
 
 export interface PoolConfig {
@@ -182,6 +199,14 @@ export function validateLayout(cfg: HypervisorConfig, m: MachineFacts): void {
 /** Virtual devices and the virtual PLIC: windows that must trap, sources that must not collide. */
 function validateVirtual(cfg: HypervisorConfig, name: string, p: PartitionConfig, guestRanges: Array<{ base: number; size: number; what: string }>, m: MachineFacts): void {
   const where = `partition '${name}'`;
+  if (p['irq-delivery'] === 'hgeip') {
+    if (cfg.plic === undefined) throw new SimError(`${where}: 'irq-delivery: hgeip' needs the machine's PLIC`, "name it in the hypervisor's 'plic:'");
+    if (p.hgeip === undefined) throw new SimError(`${where}: 'irq-delivery: hgeip' needs 'hgeip: { context, line }'`, "the PLIC context wired to the guest external interrupt line of the partition's first hart");
+    if (!Number.isInteger(p.hgeip.line) || p.hgeip.line < 1 || p.hgeip.line > 63) throw new SimError(`${where}: guest external interrupt line ${p.hgeip.line} does not exist (1..GEILEN, at most 63)`);
+    if (!Number.isInteger(p.hgeip.context) || p.hgeip.context < 0 || p.hgeip.context > 15871) throw new SimError(`${where}: PLIC context ${p.hgeip.context} does not exist`);
+    // The guest claims from the physical context directly: only passthrough lines can be there.
+    if ((p.virtual?.length ?? 0) > 0) throw new SimError(`${where}: 'irq-delivery: hgeip' cannot carry virtual devices' interrupts`, "the guest claims from the real PLIC context; use 'irq-delivery: vplic' with virtual devices");
+  }
   if (!hasVplic(cfg, p)) return;
   for (const g of guestRanges) {
     if (overlaps(VPLIC_BASE, VPLIC_SIZE, g.base, g.size)) throw new SimError(`${where}: its virtual PLIC at ${range(VPLIC_BASE, VPLIC_SIZE)} overlaps ${g.what}`);

@@ -35,6 +35,7 @@ export const HVIP_VSEIP = 1n << 10n;
 /** hstatus bits that belong to a vCPU: SPVP (8) and VGEIN (17:12) (H §9.2.1). */
 export const HSTATUS_VCPU_BITS = (1n << 8n) | (0x3fn << 12n);
 const HSTATUS_SPV = 1n << 7n;
+const HSTATUS_VGEIN = 0x3fn << 12n;
 const SSTATUS_SPP = 1n << 8n;
 
 export class VcpuContext {
@@ -52,6 +53,8 @@ export class VcpuContext {
    * every other register zero.
    */
   clear(pc: bigint, a0 = 0n, a1 = 0n): void {
+    // VGEIN is where the vCPU is placed (its guest external interrupt line), not guest state.
+    const vgein = this.csr[SLOT_HSTATUS]! & HSTATUS_VGEIN;
     this.x.fill(0n);
     this.f.fill(0n);
     this.csr.fill(0n);
@@ -61,7 +64,12 @@ export class VcpuContext {
     this.csr[SLOT_VSTIMECMP] = ALL_ONES;
     this.csr[SLOT_TIMER] = ALL_ONES;
     this.csr[SLOT_SPP] = 1n;
-    this.csr[SLOT_HSTATUS] = 1n << 8n; // SPVP = 1: VS-mode
+    this.csr[SLOT_HSTATUS] = (1n << 8n) | vgein; // SPVP = 1: VS-mode
+  }
+
+  /** Select guest external interrupt line `line` (0: none) for this vCPU (hstatus.VGEIN, H §9.2.1). */
+  setVgein(line: number): void {
+    this.csr[SLOT_HSTATUS] = (this.csr[SLOT_HSTATUS]! & ~HSTATUS_VGEIN) | (BigInt(line & 0x3f) << 12n);
   }
 
   get pc(): bigint {

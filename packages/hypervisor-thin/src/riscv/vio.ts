@@ -8,7 +8,7 @@
 
 import { FdtNode, type ComponentContext } from '@tessera/core';
 import { CSR, type Hart, type TrapInfo } from '@tessera/cpu-riscv';
-import { guestToHost, hasVplic, type HypervisorConfig, type PartitionConfig } from './layout.js';
+import { guestToHost, hasVplic, type HgeipConfig, type HypervisorConfig, type PartitionConfig } from './layout.js';
 import { decodeHtinst, decodeInstruction, fetchGuestInstruction, type MmioInsn } from './mmio-decode.js';
 import { VirtualDevice } from './vdevices.js';
 import { Vplic, VPLIC_BASE, VPLIC_NDEV, VPLIC_SIZE, type VplicTarget } from './vplic.js';
@@ -17,6 +17,14 @@ const EXC_LOAD_GUEST_PAGE = 21;
 const EXC_STORE_GUEST_PAGE = 23;
 /** sie/mie.SEIE (privileged §4.1.3). */
 const SIE_SEIE = 1n << 9n;
+/** hstatus.VGEIN, bits 17:12 (H §9.2.1). */
+const HSTATUS_VGEIN_SHIFT = 12n;
+const HSTATUS_VGEIN = 0x3fn << HSTATUS_VGEIN_SHIFT;
+/** PLIC register map (PLIC spec 1.0.0 §3, QEMU virt). */
+const PLIC_ENABLE = 0x2000;
+const PLIC_ENABLE_STRIDE = 0x80;
+const PLIC_CONTEXT = 0x20_0000;
+const PLIC_CONTEXT_STRIDE = 0x1000;
 
 /** What vio needs of the hypervisor (kept narrow so hypervisor.ts and this module stay apart). */
 export interface IoHost {
@@ -33,6 +41,8 @@ export interface IoHost {
 export interface IoVcpu extends VplicTarget {
   readonly index: number;
   readonly hart: Hart;
+  /** Select the vCPU's guest external interrupt line (hstatus.VGEIN), kept across its context switches. */
+  setVgein?(line: number): void;
 }
 
 /** PLIC sources of machine device `name`: the `interrupts` of its device-tree nodes. */
@@ -80,21 +90,41 @@ export class PhysicalPlic {
     this.ctx.system.write(this.base + off, 4, v >>> 0);
   }
 
-  /** Power-on: each partition's passthrough sources at priority 1, enabled on its first hart's S context. */
+  /**
+   * Power-on: each partition's passthrough sources at priority 1, enabled on its first
+   * hart's S context. With direct delivery the sources go to the partition's guest external
+   * interrupt context instead, disabled and at priority 0 until the guest enables them
+   * through its vPLIC (mirrored by {@link setEnable} and {@link setPriority}).
+   */
   setup(parts: readonly PartitionIo[]): void {
     this.owner.clear();
     this.claimedOn.clear();
     for (const io of parts) {
-      const hart = io.firstHart;
-      const c = this.context(hart);
-      this.write(0x20_0000 + 0x1000 * c, 0); // threshold 0
+      const direct = io.direct;
+      const c = direct !== undefined ? direct.context : this.context(io.firstHart);
+      this.write(PLIC_CONTEXT + PLIC_CONTEXT_STRIDE * c, 0); // threshold 0
       for (const s of io.passthroughSources) {
         this.owner.set(s, io);
-        this.write(4 * s, 1);
-        const off = 0x2000 + 0x80 * c + 4 * (s >>> 5);
-        this.write(off, this.read(off) | (1 << (s & 31)));
+        this.setPriority(s, direct !== undefined ? 0 : 1);
+        this.setEnable(c, s, direct === undefined);
       }
     }
+  }
+
+  setPriority(source: number, value: number): void {
+    this.write(4 * source, value);
+  }
+
+  setEnable(context: number, source: number, on: boolean): void {
+    const off = PLIC_ENABLE + PLIC_ENABLE_STRIDE * context + 4 * (source >>> 5);
+    const bit = 1 << (source & 31);
+    const v = this.read(off);
+    this.write(off, on ? v | bit : v & ~bit);
+  }
+
+  /** The physical address of context `context`'s threshold and claim/complete page. */
+  contextPage(context: number): number {
+    return this.base + PLIC_CONTEXT + PLIC_CONTEXT_STRIDE * context;
   }
 
   /** Claim on hart `hartIndex`'s S context (PLIC spec §3.7); 0 when nothing is pending. */
@@ -121,6 +151,8 @@ export class PartitionIo {
   /** Cluster index of the hart that runs vCPU 0 (where passthrough interrupts are taken). */
   readonly firstHart: number;
   physical: PhysicalPlic | undefined;
+  /** Direct delivery of passthrough lines through hgeip (`irq-delivery: hgeip`). */
+  readonly direct: HgeipConfig | undefined;
   private plicPhandle = 0;
 
   constructor(
@@ -130,8 +162,21 @@ export class PartitionIo {
     readonly vcpus: readonly IoVcpu[],
   ) {
     this.firstHart = cfg.harts[0]!;
+    this.direct = cfg['irq-delivery'] === 'hgeip' ? cfg.hgeip : undefined;
     if (!hasVplic(host.cfg, cfg)) return;
     this.vplic = new Vplic(vcpus, (s) => this.physical?.complete(s));
+    if (this.direct !== undefined) {
+      const direct = this.direct;
+      // The guest's enables and priorities of its passthrough lines on vCPU 0's S context
+      // (vPLIC context 1) become the real ones of the guest external interrupt context.
+      this.vplic.onEnableWrite = (ctx, word, value) => {
+        if (ctx !== 1 || this.physical === undefined) return;
+        for (const s of this.passthroughSources) if (s >>> 5 === word) this.physical.setEnable(direct.context, s, ((value >>> (s & 31)) & 1) === 1);
+      };
+      this.vplic.onPriorityWrite = (s, value) => {
+        if (this.physical !== undefined && this.passthroughSources.includes(s)) this.physical.setPriority(s, value);
+      };
+    }
     (cfg.virtual ?? []).forEach((d, i) => {
       this.devices.push(new VirtualDevice(host.ctx, name, i, d, cfg.memory, (s, high) => this.vplic!.setLevel(s, high)));
     });
@@ -162,6 +207,25 @@ export class PartitionIo {
     if (this.physical === undefined) return;
     const h = v.hart;
     h.writeCsr(CSR.sie, (h.readCsr(CSR.sie) ?? 0n) | SIE_SEIE);
+    if (this.direct !== undefined) {
+      // VSEIP of vCPU 0 is hgeip[VGEIN] (H §9.2.1, §9.2.4): the PLIC context drives it directly.
+      const v0 = this.vcpus[0]!;
+      v0.setVgein?.(this.direct.line);
+      if (v0.hart === h) {
+        const hs = h.readCsr(CSR.hstatus) ?? 0n;
+        h.writeCsr(CSR.hstatus, (hs & ~HSTATUS_VGEIN) | (BigInt(this.direct.line) << HSTATUS_VGEIN_SHIFT));
+      }
+    }
+  }
+
+  /**
+   * G-stage mappings besides memory and passthrough devices: with direct delivery, the
+   * threshold and claim/complete page of vCPU 0's S context (vPLIC context 1) is the real
+   * guest external interrupt context's page, so claims and completions need no exit.
+   */
+  gstageMappings(): Array<{ gpa: number; hpa: number; size: number }> {
+    if (this.direct === undefined || this.physical === undefined) return [];
+    return [{ gpa: VPLIC_BASE + PLIC_CONTEXT + PLIC_CONTEXT_STRIDE * 1, hpa: this.physical.contextPage(this.direct.context), size: 4096 }];
   }
 
   /**

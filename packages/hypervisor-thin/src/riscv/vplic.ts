@@ -69,6 +69,10 @@ export class Vplic {
   private readonly passthrough = new Set<number>();
   claims = 0;
   completions = 0;
+  /** The guest wrote an enable word (after WARL masking): direct delivery mirrors it to the real PLIC. */
+  onEnableWrite: ((ctx: number, word: number, value: number) => void) | undefined;
+  /** The guest wrote a source's priority (after WARL clamping). */
+  onPriorityWrite: ((source: number, value: number) => void) | undefined;
 
   constructor(
     readonly targets: readonly VplicTarget[],
@@ -198,7 +202,10 @@ export class Vplic {
     if (offset < PENDING) {
       const s = offset >>> 2;
       // Source 0 does not exist; priorities are WARL in 0..7.
-      if (s >= 1 && s <= VPLIC_NDEV) this.priority[s] = Math.min(value, VPLIC_MAX_PRIORITY);
+      if (s >= 1 && s <= VPLIC_NDEV) {
+        this.priority[s] = Math.min(value, VPLIC_MAX_PRIORITY);
+        this.onPriorityWrite?.(s, this.priority[s]!);
+      }
     } else if (offset < ENABLE) {
       // Pending bits are read-only (PLIC spec §3.4).
     } else if (offset < CONTEXT) {
@@ -210,6 +217,7 @@ export class Vplic {
         if (w === 0) v &= ~1; // source 0 is never enabled
         if (w === WORDS - 1) v &= (2 ** ((VPLIC_NDEV + 1) - 32 * w) - 1) | 0;
         t.virq.enable[ctx & 1][w] = v;
+        this.onEnableWrite?.(ctx, w, v >>> 0);
       }
     } else {
       const ctx = Math.floor((offset - CONTEXT) / CONTEXT_STRIDE);
