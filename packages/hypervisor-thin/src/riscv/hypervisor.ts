@@ -665,6 +665,10 @@ export class ThinHypervisor implements SchedHost {
     h.writeCsr(CSR.mideleg, MIDELEG);
     h.writeCsr(CSR.menvcfg, this.sstc ? ENVCFG_STCE : 0n);
     h.writeCsr(CSR.mcounteren, 7n);
+    // User mode may read cycle, time and instret, as OpenSBI leaves it. There is no VS copy of
+    // scounteren (H §9.2): it is what a guest's U-mode sees too, and Linux without an SBI PMU
+    // never sets it (its vDSO reads time with rdtime; busybox ping does).
+    h.writeCsr(CSR.scounteren, 7n);
     h.writeCsr(CSR.mstatus, (h.readCsr(CSR.mstatus) ?? 0n) | MSTATUS_FS_DIRTY);
     // The firmware layer takes the CLINT's software interrupt (kicks) when it drives the CLINT.
     h.writeCsr(CSR.mie, this.clintBase !== undefined ? MIP_MSIP : 0n);
