@@ -91,3 +91,53 @@ describe.skipIf(!haveGdbMultiarch() && !process.env.CI)('gdb-multiarch against m
     expect(code).toBe(0);
   }, 90_000);
 });
+
+describe('tessera run --gdb on machines/riscv-htif.yaml', () => {
+  it('lets GDB attach to a running machine, which runs on after a detach', async () => {
+    const elf = path.join(GUEST, 'mips.elf');
+    const run = await runWithGdb([machine, ...plugin, '--kernel', elf, '-q', '--max-instructions', '40000000'], root);
+    expect(run.err()).toMatch(/gdb server on 127\.0\.0\.1:\d+/);
+    // Let it run a while before attaching.
+    await new Promise((r) => setTimeout(r, 300));
+    const out = await gdbBatch(run.port, ['p/x $pc', 'p $minstret > 1000', 'detach'], { file: elf });
+    expect(run.err()).toContain('gdb attached; the machine is stopped');
+    expect(out).toMatch(/\$1 = 0x800[0-9a-f]{5}/);
+    expect(out).toContain('$2 = 1');
+    expect(out).toContain('Remote target) detached');
+    // It ran on to the instruction budget (exit code 4).
+    expect(await run.exit).toBe(4);
+  }, 90_000);
+
+  it('stops a running machine on Ctrl-C (0x03) and ends the run on kill', async () => {
+    const net = await import('node:net');
+    const elf = path.join(GUEST, 'mips.elf');
+    const run = await runWithGdb([machine, ...plugin, '--kernel', elf, '--gdb-wait', '-q'], root);
+    const got = await new Promise<string>((resolve, reject) => {
+      const sock = net.connect(run.port, '127.0.0.1', () => sock.write('$c#63'));
+      let text = '';
+      setTimeout(() => sock.write('\x03'), 200);
+      sock.on('data', (d: Buffer) => {
+        text += d.toString('latin1');
+        if (text.includes('$T02')) sock.write('+$k#6b');
+      });
+      sock.on('close', () => resolve(text));
+      sock.on('error', reject);
+    });
+    expect(got).toMatch(/\$T02thread:1;#[0-9a-f]{2}/);
+    expect(await run.exit).toBe(137);
+  }, 90_000);
+
+  it('says so when the port is in use', async () => {
+    const net = await import('node:net');
+    const busy = net.createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    const port = (busy.address() as { port: number }).port;
+    const { main } = await import('@tessera/core/cli');
+    let err = '';
+    const code = await main(['run', machine, ...plugin, '--kernel', path.join(GUEST, 'simple.elf'), '--gdb', String(port)], { out: () => {}, err: (t) => void (err += t), cwd: root });
+    busy.close();
+    expect(code).toBe(1);
+    expect(err).toContain(`tessera: gdb port ${port} is already in use`);
+    expect(err).toContain('choose another with --gdb PORT');
+  });
+});
