@@ -28,6 +28,8 @@ export interface GdbServerOptions {
 }
 
 const SIGTRAP = 5;
+/** Largest run slice (virtual ns) between looks at the socket. */
+const MAX_SLICE_NS = 10_000_000;
 const SIGINT = 2;
 
 /** Checksum of a packet's payload (modulo-256 sum), as two hex digits. */
@@ -416,6 +418,10 @@ export class GdbSession {
     }
     this.running = true;
     this.lastStop = undefined;
+    // Slices grow while they are cheap in wall time (an idle machine jumps through virtual
+    // time) and shrink when slow, so Ctrl-C is seen within tens of milliseconds either way
+    // and an idle debugger costs little (the CLI's run loop does the same).
+    let sliceNs = this.sliceNs;
     const slice = (): void => {
       if (this.closed) return;
       if (this.pendingInterrupt) {
@@ -426,8 +432,12 @@ export class GdbSession {
         return;
       }
       const s = this.sim.scheduler;
-      const r = this.sim.run(s.now() + this.sliceNs);
+      const t0 = performance.now();
+      const r = this.sim.run(s.now() + sliceNs);
+      const dt = performance.now() - t0;
       if (r === undefined) {
+        if (dt < 10) sliceNs = Math.min(sliceNs * 2, MAX_SLICE_NS);
+        else if (dt > 40) sliceNs = Math.max(Math.floor(sliceNs / 2), 1_000);
         setImmediate(slice);
         return;
       }
