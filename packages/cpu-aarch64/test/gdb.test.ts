@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gdbBatch, haveGdbMultiarch, loadElf, startGdbServer } from '@tessera/core';
+import { gdbBatch, haveGdbMultiarch, loadElf, runWithGdb, startGdbServer } from '@tessera/core';
 import { buildMachine, GUEST_DIR } from './harness.js';
 
 async function serve(elf: string, cores: number) {
@@ -87,5 +87,37 @@ describe.skipIf(!haveGdbMultiarch() && !process.env.CI)('gdb-multiarch against a
     expect(out).toMatch(/Switching to thread 2/);
     expect(out).toMatch(/\$1 = 0x[0-9a-f]+/);
     expect(out).toContain('$2 = 2');
+  }, 90_000);
+});
+
+describe.skipIf(!haveGdbMultiarch() && !process.env.CI)('tessera run machines/aarch64-virt.yaml --gdb --gdb-wait', () => {
+  it('stops at reset at EL2 and shows an exception taken to EL2 after a step', async () => {
+    const root = path.resolve(GUEST_DIR, '..', '..', '..');
+    // Plugins from their TypeScript sources (the machine file's names would import dist/).
+    const plugins = ['cpu-aarch64', 'gic', 'uart'].flatMap((p) => ['--plugin', path.join(root, 'packages', p, 'src', 'index.ts')]);
+    const run = await runWithGdb([path.join(root, 'machines', 'aarch64-virt.yaml'), ...plugins, '--gdb-wait', '-q'], root);
+    const out = await gdbBatch(run.port, [
+      'p/x $pc',
+      'p/x $CurrentEL',
+      'p/x $VBAR_EL2',
+      'x/1xw 0',
+      'stepi',
+      'p/x $pc',
+      'p/x $ESR_EL2',
+      'p/x $ELR_EL2',
+      'p/x $SPSR_EL2',
+      'kill',
+    ], { architecture: 'aarch64' });
+    expect(await run.exit).toBe(137);
+    expect(out).toContain('$1 = 0x0');
+    expect(out).toContain('$2 = 0x8');
+    expect(out).toContain('$3 = 0x0');
+    // An empty flash: the word at 0 is 0, UDF #0 (UNDEFINED), taken to EL2 at VBAR_EL2 + 0x200
+    // (current EL with SP_ELx), ESR_EL2.EC = 0 with IL set, ELR_EL2 = 0 (Arm ARM D1.10).
+    expect(out).toMatch(/0x0:\s+0x00000000/);
+    expect(out).toContain('$4 = 0x200');
+    expect(out).toContain('$5 = 0x2000000');
+    expect(out).toContain('$6 = 0x0');
+    expect(out).toMatch(/\$7 = 0x3c9/);
   }, 90_000);
 });
