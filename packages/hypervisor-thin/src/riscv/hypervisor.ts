@@ -551,25 +551,29 @@ export class ThinHypervisor implements SchedHost {
       s.loaded = undefined;
       for (const v of s.vcpus) s.stop(v);
     }
-    for (const p of this.partitions) {
-      p.off = false;
-      p.exitCode = 0;
-      const t = new GStageTable(this.cfg.gstage ?? 'sv39x4', pool, this.cfg['gstage-pages'] !== '4k');
-      for (const r of p.cfg.memory) t.map(r.guest, r.host, r.size, RWX);
-      for (const d of p.cfg.devices ?? []) {
-        for (const reg of this.deviceRegions(d) ?? []) {
-          const base = Math.floor(reg.base / 4096) * 4096;
-          const size = Math.ceil((reg.base + reg.size) / 4096) * 4096 - base;
-          t.map(base, base, size, { read: true, write: true, execute: false });
+    // No kicks while the harts are being set up (they enter their vCPUs below).
+    try {
+      for (const p of this.partitions) {
+        p.off = false;
+        p.exitCode = 0;
+        const t = new GStageTable(this.cfg.gstage ?? 'sv39x4', pool, this.cfg['gstage-pages'] !== '4k');
+        for (const r of p.cfg.memory) t.map(r.guest, r.host, r.size, RWX);
+        for (const d of p.cfg.devices ?? []) {
+          for (const reg of this.deviceRegions(d) ?? []) {
+            const base = Math.floor(reg.base / 4096) * 4096;
+            const size = Math.ceil((reg.base + reg.size) / 4096) * 4096 - base;
+            t.map(base, base, size, { read: true, write: true, execute: false });
+          }
         }
+        for (const m of p.io.gstageMappings()) t.map(m.gpa, m.hpa, m.size, { read: true, write: true, execute: false });
+        p.table = t;
+        p.io.reset();
+        this.loadPartition(p);
+        this.startPartition(p);
       }
-      for (const m of p.io.gstageMappings()) t.map(m.gpa, m.hpa, m.size, { read: true, write: true, execute: false });
-      p.table = t;
-      p.io.reset();
-      this.loadPartition(p);
-      this.startPartition(p);
+    } finally {
+      this.resetting = false;
     }
-    this.resetting = false;
     // Each partition hart leaves M-mode into its first runnable vCPU or the idle loop.
     for (const s of this.schedulers.values()) {
       const h = s.hart;
