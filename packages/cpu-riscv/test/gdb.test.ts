@@ -37,6 +37,10 @@ describe.skipIf(!haveGdbMultiarch() && !process.env.CI)('gdb-multiarch against m
       'set var $a0 = 0x1234',
       'p/x $a0',
       'delete',
+      'hbreak *0x80002002',
+      'jump *main',
+      'p/x $pc',
+      'delete',
       'watch *(int *)&arr',
       'continue',
       'p/x $pc',
@@ -59,7 +63,11 @@ describe.skipIf(!haveGdbMultiarch() && !process.env.CI)('gdb-multiarch against m
     expect(out).toContain('$7 = 0x3000');
     expect(out).toMatch(/0x80002000 <main>:\s+0x7159678d/);
     expect(out).toContain('$8 = 0x1234');
-    expect(out).toMatch(/Hardware watchpoint 2: \*\(int \*\)&arr/);
+    // A hardware breakpoint (Z1) stops as one ('hwbreak' in the stop reply).
+    expect(out).toMatch(/Hardware assisted breakpoint 2 at 0x80002002/);
+    expect(out).toMatch(/Breakpoint 2, 0x0*80002002 in main/);
+    expect(out).toContain('$9 = 0x80002002');
+    expect(out).toMatch(/Hardware watchpoint 3: \*\(int \*\)&arr/);
     expect(out).toMatch(/Old value = 0\s+New value = -?\d+/);
     expect(out).toMatch(/\* 1\s+Thread 1/);
     expect(code).toBe(137);

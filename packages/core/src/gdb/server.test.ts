@@ -190,6 +190,24 @@ describe('GdbSession', () => {
   });
 });
 
+describe('GdbSession stop replies', () => {
+  it('reports a Z1 breakpoint as hwbreak and makes the stopping thread current', async () => {
+    const { sim, target } = toyMachine(2);
+    const sent: string[] = [];
+    const s = new GdbSession(sim, target, (d) => sent.push(d), { sliceNs: 1000 });
+    target.cores[0]!.halted = true;
+    target.cores[1]!.pcv = 0x8000_0020n;
+    s.receive(packet('Z1,80000028,4'));
+    s.receive(packet('c'));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sent.at(-1)).toMatch(/^\$T05thread:2;hwbreak:;#/);
+    // No Hg: `g` reads the thread that stopped.
+    s.receive(packet('g'));
+    const regs = sent.at(-1)!.slice(1, sent.at(-1)!.indexOf('#'));
+    expect(regs.slice(256 * 2, 256 * 2 + 16)).toBe('2800008000000000');
+  });
+});
+
 const haveGdb = spawnSync('gdb-multiarch', ['--version']).status === 0;
 
 describe.skipIf(!haveGdb && !process.env.CI)('against gdb-multiarch', () => {

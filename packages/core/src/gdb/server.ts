@@ -377,6 +377,12 @@ export class GdbSession {
   }
 
   private onHit(stop: DebugStop): void {
+    if (stop.reason === 'breakpoint') {
+      // CPUs check one address set; the kind GDB inserted decides swbreak/hwbreak (E.3).
+      const pc = this.cores[stop.core]?.pc();
+      const kinds = this.breakpoints.filter((b) => b.addr === pc).map((b) => b.kind);
+      if (kinds.length > 0) stop = { ...stop, hardware: !kinds.includes('sw') };
+    }
     this.lastStop = stop;
     this.stopThread = stop.core + 1;
     this.sim.scheduler.stop({ reason: 'debug', exitCode: 0, message: 'debugger stop' });
