@@ -176,6 +176,21 @@ describe('CSR details', () => {
     expect(hart.mipValue() & (1 << 9)).toBe(0);
   });
 
+  it('without Sstc in the isa string, stimecmp/vstimecmp do not exist and menvcfg/henvcfg.STCE read as zero', async () => {
+    for (const [isa, sstc] of [['rv64imafdch_zicsr_zifencei_zicntr', false], [undefined, true]] as const) {
+      const { hart, load, sim } = await machine(isa === undefined ? {} : { isa });
+      hart.writeCsr(0x30a, 1n << 63n); // menvcfg.STCE
+      expect(hart.readCsr(0x30a)! >> 63n).toBe(sstc ? 1n : 0n);
+      hart.writeCsr(0x60a, 1n << 63n); // henvcfg.STCE
+      expect(hart.readCsr(0x60a)! >> 63n).toBe(sstc ? 1n : 0n);
+      // csrr a0, stimecmp in M-mode: illegal without Sstc; trap vector at the `j .`.
+      hart.writeCsr(0x305, 0x8000_0004n);
+      load([0x14d02573, 0x0000006f]);
+      sim.run(10);
+      expect(hart.readCsr(0x342)).toBe(sstc ? 0n : 2n);
+    }
+  });
+
   it('without F, mstatus.FS stays zero and FP instructions are illegal', async () => {
     const { hart } = await machine({ isa: 'rv64imac_zicsr' });
     hart.writeCsr(0x300, 3n << 13n);
