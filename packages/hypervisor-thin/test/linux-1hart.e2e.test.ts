@@ -2,7 +2,9 @@
  * Issue 6's acceptance for time-sliced vCPUs: ONE hart runs a partition of two vCPUs that
  * boots Debian's riscv64 Linux with the busybox initramfs to its marker; /proc/cpuinfo shows
  * both processors (the second came up through SBI HSM hart_start on the same hart), and the
- * guest's SBI SRST power-off ends the run with exit code 0. Images come from
+ * guest's SBI SRST power-off ends the run with exit code 0. Once with Sstc (the guests'
+ * vstimecmp), once on harts without it (SBI set_timer: the hypervisor's timer through the
+ * CLINT, hvip.VSTIP injected). Images come from
  * `pnpm fetch-images`; without them the test skips, except under CI.
  * TESSERA_E2E_LOG=FILE writes the consoles and exit counts to FILE while it runs.
  */
@@ -45,48 +47,57 @@ async function initramfs(file: string): Promise<string> {
 }
 
 describe.skipIf(kernel === undefined || busybox === undefined || modulesRoot === undefined)('Linux on two vCPUs time-sliced on one hart', () => {
-  it(
-    'boots to the marker with 2 processors in /proc/cpuinfo and powers off with exit code 0',
-    async () => {
-      const initrd = await initramfs(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-hyp-1hart-')), 'initramfs.cpio.gz'));
-      const registry = new PluginRegistry();
-      registry.add(cpuRiscv);
-      registry.add(hypervisorPlugin);
-      const config = await loadMachine(path.join(here, 'linux-1hart.yaml'), {
-        registry,
-        cwd: repoRoot,
-        sets: ['components.uart0.console=capture', 'components.hyp.partitions.linux.console=capture', `components.hyp.partitions.linux.boot.kernel=${kernel}`, `components.hyp.partitions.linux.boot.initrd=${initrd}`],
-      });
-      const { sim, machine } = await buildSimulation(config, registry);
-      const hyp = machine.api<ThinHypervisorApi>('hyp')!.hypervisor;
-      const uart = machine.api<{ port: ConsolePort }>('uart0')!.port;
-      const sbi = hyp.partitions[0]!.console;
-      const log = process.env.TESSERA_E2E_LOG;
-      const start = Date.now();
-      let stop;
-      while (stop === undefined && Date.now() - start < E2E_TIMEOUT - 60_000) {
-        stop = sim.run(sim.scheduler.now() + 20_000_000);
-        if (log !== undefined) {
-          const counts = [...hyp.exitCounts()].map(([k, v]) => `${k}: ${v}`).join('\n');
-          fs.writeFileSync(log, `virtual ${(sim.scheduler.now() / 1e9).toFixed(3)} s, wall ${((Date.now() - start) / 1000).toFixed(1)} s\n${counts}\n==== uart0\n${uart.captured()}\n==== SBI console\n${sbi.captured()}\n`);
+  for (const [what, extra] of [
+    ['', []],
+    [' — harts without Sstc: SBI set_timer, the hypervisor timer through the CLINT, hvip.VSTIP', ['components.cpus.isa=rv64imafdch_zicsr_zifencei_zicntr']],
+  ] as const) {
+    it(
+      `boots to the marker with 2 processors in /proc/cpuinfo and powers off with exit code 0${what}`,
+      async () => {
+        const initrd = await initramfs(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-hyp-1hart-')), 'initramfs.cpio.gz'));
+        const registry = new PluginRegistry();
+        registry.add(cpuRiscv);
+        registry.add(hypervisorPlugin);
+        const config = await loadMachine(path.join(here, 'linux-1hart.yaml'), {
+          registry,
+          cwd: repoRoot,
+          sets: [...extra, 'components.uart0.console=capture', 'components.hyp.partitions.linux.console=capture', `components.hyp.partitions.linux.boot.kernel=${kernel}`, `components.hyp.partitions.linux.boot.initrd=${initrd}`],
+        });
+        const { sim, machine } = await buildSimulation(config, registry);
+        const hyp = machine.api<ThinHypervisorApi>('hyp')!.hypervisor;
+        const uart = machine.api<{ port: ConsolePort }>('uart0')!.port;
+        const sbi = hyp.partitions[0]!.console;
+        const log = process.env.TESSERA_E2E_LOG;
+        const start = Date.now();
+        let stop;
+        while (stop === undefined && Date.now() - start < E2E_TIMEOUT - 60_000) {
+          stop = sim.run(sim.scheduler.now() + 20_000_000);
+          if (log !== undefined) {
+            const counts = [...hyp.exitCounts()].map(([k, v]) => `${k}: ${v}`).join('\n');
+            fs.writeFileSync(log, `virtual ${(sim.scheduler.now() / 1e9).toFixed(3)} s, wall ${((Date.now() - start) / 1000).toFixed(1)} s\n${counts}\n==== uart0\n${uart.captured()}\n==== SBI console\n${sbi.captured()}\n`);
+          }
         }
-      }
-      const out = uart.captured();
-      const wall = (Date.now() - start) / 1000;
-      const counts = hyp.exitCounts();
-      console.log(`linux-1hart: wall ${wall.toFixed(1)} s, virtual ${(sim.scheduler.now() / 1e9).toFixed(3)} s\n${[...counts].map(([k, v]) => `${k}: ${v}`).join('\n')}`);
-      sim.dispose();
-      expect(out, sbi.captured().slice(-3000) + out.slice(-3000)).toContain('TESSERA-INIT-OK');
-      expect(out).toMatch(/processor\s*: 0/);
-      expect(out).toMatch(/processor\s*: 1/);
-      expect(out).toContain('CPUS=2');
-      expect(out).toContain('TESSERA-INIT-POWEROFF');
-      expect(stop).toMatchObject({ reason: 'poweroff', exitCode: 0 });
-      // Both vCPUs ran on the one hart and gave it up in WFI; the second came up through HSM.
-      expect(counts.get('linux/1 sbi')).toBeGreaterThan(0);
-      expect(counts.get('linux/0 wfi')).toBeGreaterThan(0);
-      expect(counts.get('linux/1 wfi')).toBeGreaterThan(0);
-    },
-    E2E_TIMEOUT,
-  );
+        const out = uart.captured();
+        const wall = (Date.now() - start) / 1000;
+        const counts = hyp.exitCounts();
+        console.log(`linux-1hart: wall ${wall.toFixed(1)} s, virtual ${(sim.scheduler.now() / 1e9).toFixed(3)} s\n${[...counts].map(([k, v]) => `${k}: ${v}`).join('\n')}`);
+        sim.dispose();
+        expect(out, sbi.captured().slice(-3000) + out.slice(-3000)).toContain('TESSERA-INIT-OK');
+        expect(out).toMatch(/processor\s*: 0/);
+        expect(out).toMatch(/processor\s*: 1/);
+        expect(out).toContain('CPUS=2');
+        expect(out).toContain('TESSERA-INIT-POWEROFF');
+        expect(stop).toMatchObject({ reason: 'poweroff', exitCode: 0 });
+        // Both vCPUs ran on the one hart and gave it up in WFI; the second came up through HSM.
+        expect(counts.get('linux/1 sbi')).toBeGreaterThan(0);
+        expect(counts.get('linux/0 wfi')).toBeGreaterThan(0);
+        expect(counts.get('linux/1 wfi')).toBeGreaterThan(0);
+        if (extra.length > 0) {
+          expect(hyp.sstc).toBe(false);
+          expect(out).not.toMatch(/isa\s*:.*sstc/);
+        }
+      },
+      E2E_TIMEOUT,
+    );
+  }
 });
