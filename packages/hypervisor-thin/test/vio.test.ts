@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
 import { validateLayout, type HypervisorConfig, type MachineFacts, type PartitionConfig } from '../src/index.js';
 import { CSR } from '@tessera/cpu-riscv';
+import { AddressSpace } from '@tessera/core';
+import { GuestAllocator, VirtioMmioDriver, VIRTIO_F_VERSION_1, VIRTIO_NET_F_MAC, VIRTIO_STATUS_DEVICE_NEEDS_RESET } from '@tessera/virtio';
+import type { Partition } from '../src/index.js';
 import { build, here, repoRoot } from './harness.js';
 
 const facts: MachineFacts = {
@@ -116,5 +119,70 @@ describe('direct delivery of passthrough lines (irq-delivery: hgeip)', () => {
     expect(() => validateLayout(layout({ 'irq-delivery': 'hgeip', hgeip: { context: 4, line: 0 } }), facts)).toThrow(/line 0 does not exist/);
     expect(() => validateLayout(layout({ 'irq-delivery': 'hgeip', hgeip: { context: 4, line: 1 }, virtual: [{ type: 'virtio-net' }] }), facts)).toThrow(/cannot carry virtual devices' interrupts/);
     expect(() => validateLayout(layout({ 'irq-delivery': 'hgeip', hgeip: { context: 4, line: 1 } }), facts)).not.toThrow();
+  });
+});
+
+describe('virtio-net virtual devices', () => {
+  it('carry frames between partitions over their link; DMA reaches only the partition\'s own memory', async () => {
+    const { api, sim } = await build(path.join(here, 'virtio-link.yaml'));
+    sim.run(0);
+    const hyp = api.hypervisor;
+    const sys = hyp.ctx.system;
+    // The test plays the guests' drivers: their vCPUs stay stopped, only devices and the link run.
+    for (const p of hyp.partitions) for (const v of p.vcpus) hyp.park(v);
+    // What the guest sees: its memory at guest physical addresses and the device window,
+    // reached here as the trap path reaches it (the device's read/write at guest addresses).
+    const driver = (p: Partition): VirtioMmioDriver => {
+      const view = new AddressSpace(`${p.name}.guest`);
+      p.cfg.memory.forEach((r, k) => view.addAlias(`mem${k}`, r.guest, r.size, sys, r.host));
+      const d = p.io.devices[0]!;
+      view.addMmio('virtio', d.base, d.size, { read: (o, n) => d.read(d.base + o, n), write: (o, n, v) => d.write(d.base + o, n, v) });
+      const drv = new VirtioMmioDriver(view, d.base, new GuestAllocator(0x8010_0000, 0x8_0000));
+      expect(drv.negotiate([VIRTIO_F_VERSION_1, VIRTIO_NET_F_MAC]).ok).toBe(true);
+      drv.setupQueue(0, 16);
+      drv.setupQueue(1, 16);
+      drv.driverOk();
+      return drv;
+    };
+    const alpha = hyp.partition('alpha')!;
+    const beta = hyp.partition('beta')!;
+    const a = driver(alpha);
+    const b = driver(beta);
+    const frame = new Uint8Array(60);
+    frame.set([0x52, 0x54, 0, 0, 0, 0x0b, 0x52, 0x54, 0, 0, 0, 0x0a, 0x88, 0xb5]);
+    frame.fill(0x5a, 14);
+    const { out } = b.queues[0]!.addData([], [1526]);
+    b.queues[0]!.kick();
+    a.queues[1]!.addData([new Uint8Array(12), frame], []);
+    a.queues[1]!.kick();
+    sim.run(sim.scheduler.now() + 100_000);
+    const used = b.queues[0]!.takeUsed();
+    expect(used).toHaveLength(1);
+    expect(used[0]!.len).toBe(12 + 60);
+    // Written at beta's guest address, i.e. host = guest + 2 MiB.
+    const got = new Uint8Array(60);
+    expect(sys.readBytes(out[0]! + 0x20_0000 + 12, got)).toBe(true);
+    expect(got).toEqual(frame);
+    // The used-buffer interrupt is pending in beta's vPLIC (source 1, slot 0).
+    expect(beta.io.vplic!.isPending(1)).toBe(true);
+    // alpha offers a receive buffer just past its memory: beta's memory in host terms.
+    const before = new Uint8Array(2048);
+    sys.readBytes(0x8020_0000, before);
+    a.queues[0]!.add([{ addr: 0x8020_0000, len: 1526, write: true }]);
+    a.queues[0]!.kick();
+    const back = new Uint8Array(60);
+    back.set(frame);
+    back.set([0x52, 0x54, 0, 0, 0, 0x0a, 0x52, 0x54, 0, 0, 0, 0x0b], 0);
+    b.queues[1]!.addData([new Uint8Array(12), back], []);
+    b.queues[1]!.kick();
+    // The vCPUs are stopped: each run ends when no event is left (a 'deadlock' stop), cleared here.
+    sim.scheduler.clearStop();
+    sim.run(sim.scheduler.now() + 100_000);
+    expect(alpha.io.devices[0]!.device.needsResetCause).toMatch(/outside .*guest RAM/);
+    expect(a.status() & VIRTIO_STATUS_DEVICE_NEEDS_RESET).toBe(VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+    const after = new Uint8Array(2048);
+    sys.readBytes(0x8020_0000, after);
+    expect(after).toEqual(before);
+    sim.dispose();
   });
 });
