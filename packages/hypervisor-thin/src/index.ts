@@ -8,6 +8,10 @@ import { thinHypervisor } from './riscv/component.js';
 export { GStageTable, TablePool, RWX, type GStageMode, type GStageStats, type Permissions } from './riscv/gstage.js';
 export { validateLayout, guestToHost, type HypervisorConfig, type PartitionConfig, type MemoryRegionConfig, type PoolConfig, type MachineFacts, type PartitionBootConfig } from './riscv/layout.js';
 export { ThinHypervisor, Partition, Vcpu } from './riscv/hypervisor.js';
+export { Vplic, VcpuIrqState, VPLIC_BASE, VPLIC_SIZE, VPLIC_NDEV, type VplicTarget } from './riscv/vplic.js';
+export { PartitionIo, PhysicalPlic } from './riscv/vio.js';
+export { VirtualDevice, type VirtualDeviceConfig, type VirtioNetDeviceConfig } from './riscv/vdevices.js';
+export type { HgeipConfig } from './riscv/layout.js';
 export { thinHypervisor, type ThinHypervisorApi, type ThinHypervisorOptions } from './riscv/component.js';
 
 export default definePlugin({

@@ -4,7 +4,7 @@ import { validateLayout, type HypervisorConfig, type MachineFacts, type Partitio
 import { CSR } from '@tessera/cpu-riscv';
 import { AddressSpace } from '@tessera/core';
 import { GuestAllocator, VirtioMmioDriver, VIRTIO_F_VERSION_1, VIRTIO_NET_F_MAC, VIRTIO_STATUS_DEVICE_NEEDS_RESET } from '@tessera/virtio';
-import type { Partition } from '../src/index.js';
+import { PartitionIo, type Partition } from '../src/index.js';
 import { build, here, repoRoot } from './harness.js';
 
 const facts: MachineFacts = {
@@ -110,6 +110,25 @@ describe('direct delivery of passthrough lines (irq-delivery: hgeip)', () => {
     expect(bus.read(0x0c20_4004, 4)).toBe(10);
     expect(hart.readCsr(CSR.hgeip)! & 2n).toBe(0n);
     expect([...hyp.exitCounts().keys()].filter((k) => k.includes('external-interrupt'))).toEqual([]);
+    sim.dispose();
+  });
+
+  it('a partition rebooting with a passthrough claim in flight completes it on the real PLIC (the line is not lost)', async () => {
+    const { api, sim } = await build(path.join(here, 'hgeip.yaml'), ['components.hyp.partitions.a.irq-delivery=vplic']);
+    sim.run(0);
+    const hyp = api.hypervisor;
+    for (const p of hyp.partitions) for (const v of p.vcpus) hyp.park(v);
+    const bus = hyp.ctx.system;
+    const a = hyp.partition('a')!;
+    bus.write(0x1000_0001, 1, 0x02); // UART IER.ETBEI: line 10 high
+    // What the HS handler does on hart 0: claim on its S context (1), pend in the vPLIC.
+    expect(PartitionIo.externalInterrupt(hyp.physicalPlic!, 0)).toBe(1);
+    expect(a.io.vplic!.isPending(10)).toBe(true);
+    expect(bus.read(0x0c20_1004, 4)).toBe(0); // in flight: the gateway holds it
+    hyp.rebootPartition(a);
+    // Completed for the rebooted guest: the still-high line pends again at once.
+    expect(a.io.vplic!.isPending(10)).toBe(false);
+    expect(bus.read(0x0c20_1004, 4)).toBe(10);
     sim.dispose();
   });
 

@@ -641,7 +641,7 @@ export class ThinHypervisor implements SchedHost {
   }
 
   private startPartition(p: Partition): void {
-    if (this.physicalPlic !== undefined && p === this.partitions[0]) this.physicalPlic.setup(this.partitions.map((q) => q.io));
+    if (this.physicalPlic !== undefined && this.resetting && p === this.partitions[0]) this.physicalPlic.setup(this.partitions.map((q) => q.io));
     for (const v of p.vcpus) p.sbi.setState(v.index, HartState.Stopped);
     p.off = false;
     const boot = p.vcpus[0]!;
@@ -651,6 +651,7 @@ export class ThinHypervisor implements SchedHost {
   rebootPartition(p: Partition): void {
     for (const v of p.vcpus) this.park(v);
     this.ctx.events.emit('hyp.partition.reboot', this.ctx.name, { partition: p.name });
+    this.physicalPlic?.rebootPartition(p.io);
     p.io.reset();
     this.loadPartition(p);
     this.startPartition(p);

@@ -99,16 +99,34 @@ export class PhysicalPlic {
   setup(parts: readonly PartitionIo[]): void {
     this.owner.clear();
     this.claimedOn.clear();
-    for (const io of parts) {
-      const direct = io.direct;
-      const c = direct !== undefined ? direct.context : this.context(io.firstHart);
-      this.write(PLIC_CONTEXT + PLIC_CONTEXT_STRIDE * c, 0); // threshold 0
-      for (const s of io.passthroughSources) {
-        this.owner.set(s, io);
-        this.setPriority(s, direct !== undefined ? 0 : 1);
-        this.setEnable(c, s, direct === undefined);
-      }
+    for (const io of parts) this.setupPartition(io);
+  }
+
+  private setupPartition(io: PartitionIo): void {
+    const direct = io.direct;
+    const c = direct !== undefined ? direct.context : this.context(io.firstHart);
+    this.write(PLIC_CONTEXT + PLIC_CONTEXT_STRIDE * c, 0); // threshold 0
+    for (const s of io.passthroughSources) {
+      this.owner.set(s, io);
+      this.setPriority(s, direct !== undefined ? 0 : 1);
+      this.setEnable(c, s, direct === undefined);
     }
+  }
+
+  /**
+   * One partition restarts (SRST reboot) while the others run: its lines' claims still in
+   * flight are completed (the gateways would otherwise hold them forever, PLIC spec §5) and
+   * its contexts go back to their power-on state.
+   */
+  rebootPartition(io: PartitionIo): void {
+    for (const s of io.passthroughSources) {
+      if (io.direct !== undefined) {
+        // The guest claimed from the real context itself; a completion of an unclaimed source is harmless.
+        this.setEnable(io.direct.context, s, true);
+        this.write(PLIC_CONTEXT + PLIC_CONTEXT_STRIDE * io.direct.context + 4, s);
+      } else this.complete(s);
+    }
+    this.setupPartition(io);
   }
 
   setPriority(source: number, value: number): void {
