@@ -4,7 +4,8 @@
  * both processors (the second came up through SBI HSM hart_start on the same hart), and the
  * guest's SBI SRST power-off ends the run with exit code 0. Once with Sstc (the guests'
  * vstimecmp), once on harts without it (SBI set_timer: the hypervisor's timer through the
- * CLINT, hvip.VSTIP injected). Images come from
+ * CLINT, hvip.VSTIP injected), and once with four vCPUs on two harts (kicks between harts
+ * through the CLINT's msip). Images come from
  * `pnpm fetch-images`; without them the test skips, except under CI.
  * TESSERA_E2E_LOG=FILE writes the consoles and exit counts to FILE while it runs.
  */
@@ -46,13 +47,15 @@ async function initramfs(file: string): Promise<string> {
   return file;
 }
 
-describe.skipIf(kernel === undefined || busybox === undefined || modulesRoot === undefined)('Linux on two vCPUs time-sliced on one hart', () => {
-  for (const [what, extra] of [
-    ['', []],
-    [' — harts without Sstc: SBI set_timer, the hypervisor timer through the CLINT, hvip.VSTIP', ['components.cpus.isa=rv64imafdch_zicsr_zifencei_zicntr']],
-  ] as const) {
+describe.skipIf(kernel === undefined || busybox === undefined || modulesRoot === undefined)('Linux on more vCPUs than harts (time-sliced)', () => {
+  for (const { what, extra, cpus, sstc } of [
+    { what: '', extra: [], cpus: 2, sstc: true },
+    { what: ' — harts without Sstc: SBI set_timer, the hypervisor timer through the CLINT, hvip.VSTIP', extra: ['components.cpus.isa=rv64imafdch_zicsr_zifencei_zicntr'], cpus: 2, sstc: false },
+    // Two harts, four vCPUs: requests between harts go through CLINT msip kicks.
+    { what: ' — 4 vCPUs on 2 harts', extra: ['components.cpus.count=2', 'components.hyp.partitions.linux.harts=[0,1]', 'components.hyp.partitions.linux.vcpus=4'], cpus: 4, sstc: true },
+  ]) {
     it(
-      `boots to the marker with 2 processors in /proc/cpuinfo and powers off with exit code 0${what}`,
+      `boots to the marker with ${cpus} processors in /proc/cpuinfo and powers off with exit code 0${what}`,
       async () => {
         const initrd = await initramfs(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-hyp-1hart-')), 'initramfs.cpio.gz'));
         const registry = new PluginRegistry();
@@ -85,17 +88,16 @@ describe.skipIf(kernel === undefined || busybox === undefined || modulesRoot ===
         expect(out, sbi.captured().slice(-3000) + out.slice(-3000)).toContain('TESSERA-INIT-OK');
         expect(out).toMatch(/processor\s*: 0/);
         expect(out).toMatch(/processor\s*: 1/);
-        expect(out).toContain('CPUS=2');
+        expect(out).toContain(`CPUS=${cpus}`);
         expect(out).toContain('TESSERA-INIT-POWEROFF');
         expect(stop).toMatchObject({ reason: 'poweroff', exitCode: 0 });
         // Both vCPUs ran on the one hart and gave it up in WFI; the second came up through HSM.
         expect(counts.get('linux/1 sbi')).toBeGreaterThan(0);
         expect(counts.get('linux/0 wfi')).toBeGreaterThan(0);
         expect(counts.get('linux/1 wfi')).toBeGreaterThan(0);
-        if (extra.length > 0) {
-          expect(hyp.sstc).toBe(false);
-          expect(out).not.toMatch(/isa\s*:.*sstc/);
-        }
+        expect(hyp.sstc).toBe(sstc);
+        if (!sstc) expect(out).not.toMatch(/isa\s*:.*sstc/);
+        if (cpus > 2) expect(counts.get('linux/0 kick')).toBeGreaterThan(0);
       },
       E2E_TIMEOUT,
     );
