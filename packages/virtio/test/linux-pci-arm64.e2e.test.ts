@@ -4,7 +4,8 @@
  * MSI-X on both with messages translated by the ITS, pings another machine on a switch and
  * reads a file from an ext2 disk. The peer's bridge has a translated 32-bit window, so its
  * BARs hold bus addresses 0x70000000 above the CPU addresses its driver uses. Debian builds virtio_pci as a module on arm64, so the
- * initramfs loads it. Images come from `pnpm fetch-images`; without them the tests skip,
+ * initramfs loads it. On the GICv2 machine, MSI-X messages go to a GICv2m frame instead.
+ * Images come from `pnpm fetch-images`; without them the tests skip,
  * except under CI.
  */
 import { execFileSync } from 'node:child_process';
@@ -28,7 +29,7 @@ const machineFile = path.join(fixtures, 'aarch64-virt-pci.yaml');
 const offsetMachineFile = path.join(fixtures, 'aarch64-virt-pci-offset.yaml');
 const E2E_TIMEOUT = 40 * 60 * 1000;
 
-describe.skipIf(!ready)('Linux on aarch64-virt with virtio-pci and MSI-X through the ITS', () => {
+describe.skipIf(!ready)('Linux on aarch64-virt with virtio-pci and MSI-X', () => {
   it(
     'enumerates virtio-net-pci and virtio-blk-pci, uses MSI-X through the ITS, reads a file from the disk and pings another machine',
     async () => {
@@ -102,6 +103,45 @@ describe.skipIf(!ready)('Linux on aarch64-virt with virtio-pci and MSI-X through
       const icmp = icmpTypes(parsePcap(new Uint8Array(fs.readFileSync(pcap))).records.map((r) => r.data));
       expect(icmp).toContain(8);
       expect(icmp).toContain(0);
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    'on GICv2 with a GICv2m frame as msi-parent: MSI-X messages raise the frame\'s SPIs, and Linux reads the disk',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-linux-pci-v2m-'));
+      const root = path.join(dir, 'root');
+      fs.mkdirSync(root);
+      fs.writeFileSync(path.join(root, 'hello.txt'), 'hello through a GICv2m frame\n');
+      const disk = path.join(dir, 'disk.ext2');
+      execFileSync('mke2fs', ['-q', '-t', 'ext2', '-d', root, disk, '4M']);
+      const initrd = await initramfs(img, path.join(dir, 'v2m.cpio.gz'), ['virtio_pci', 'virtio_blk', 'crc32c_generic', 'ext4'], [
+        'grep virtio /proc/interrupts',
+        'mkdir -p /mnt',
+        'mount -t ext2 -o ro /dev/vda /mnt && echo MOUNTED',
+        'cat /mnt/hello.txt',
+        'grep -c "MSI.*virtio" /proc/interrupts | sed "s/^/MSI-LINES /"',
+      ]);
+      const registry = new PluginRegistry();
+      const sim = new Simulation();
+      const m = await addMachine(sim, registry, path.join(fixtures, 'aarch64-virt-gicv2-pci.yaml'), 'v2m', { kernel: img.kernel, initrd, append: 'console=ttyAMA0 quiet' }, [`components.disk0.image=${disk}`]);
+      const offs: string[] = [];
+      sim.events.addSink({ kinds: ['power.off'], event: (e) => offs.push(String(e.machine)) });
+      let msix = false;
+      const done = (): boolean => {
+        if (!msix && m.port.captured().includes('MOUNTED')) msix = m.machine.api<VirtioPciApi<VirtioBlk>>('disk0')!.function.msixEnabled;
+        return offs.length > 0;
+      };
+      runUntil(sim, done, E2E_TIMEOUT - 60_000, [m.port]);
+      const out = m.port.captured();
+      const blk = m.machine.api<VirtioPciApi<VirtioBlk>>('disk0')!;
+      sim.dispose();
+      expect(msix).toBe(true);
+      expect(blk.function.messagesSent).toBeGreaterThan(0);
+      expect(out).toContain('hello through a GICv2m frame');
+      // The disk's config and request vectors are GICv2m MSIs.
+      expect(Number(/MSI-LINES (\d+)/.exec(out)?.[1])).toBeGreaterThanOrEqual(2);
     },
     E2E_TIMEOUT,
   );
