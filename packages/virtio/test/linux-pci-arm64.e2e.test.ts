@@ -3,10 +3,10 @@
  * enumerates a virtio-net-pci and a virtio-blk-pci behind pci-host-ecam-generic, enables
  * MSI-X on both with messages translated by the ITS, pings another machine on a switch and
  * reads a file from an ext2 disk. The peer's bridge has a translated 32-bit window, so its
- * BARs hold bus addresses 0x70000000 above the CPU addresses its driver uses. Debian builds virtio_pci as a module on arm64, so the
- * initramfs loads it. On the GICv2 machine, MSI-X messages go to a GICv2m frame instead.
- * Images come from `pnpm fetch-images`; without them the tests skip,
- * except under CI.
+ * BARs hold bus addresses 0x70000000 above the CPU addresses its driver uses. Debian builds
+ * virtio_pci as a module on arm64, so the initramfs loads it. On the GICv2 machine, MSI-X
+ * messages go to a GICv2m frame instead. Images come from `pnpm fetch-images`; without them
+ * the tests skip, except under CI.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
