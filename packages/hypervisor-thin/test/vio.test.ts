@@ -78,6 +78,39 @@ describe('machines/riscv-virt-2p.yaml device trees (tessera dtb --partition)', (
   });
 });
 
+describe('passthrough lines with emulated delivery', () => {
+  it('follow the guest\'s affinity: the line is taken on the hart of the vCPU whose S context enables it', async () => {
+    const hello = path.join(here, '..', 'guest', 'bin', 'hello.elf');
+    const sets = ['left', 'right'].flatMap((p) => [`components.hyp.partitions.${p}.boot.kernel=${hello}`, `components.hyp.partitions.${p}.boot.initrd=${hello}`]);
+    const { api, sim } = await build(path.join(repoRoot, 'machines', 'riscv-virt-2p.yaml'), [...sets, 'components.uart0.console=none', 'components.uart1.console=none']);
+    sim.run(0);
+    const hyp = api.hypervisor;
+    for (const p of hyp.partitions) for (const v of p.vcpus) hyp.park(v);
+    const bus = hyp.ctx.system;
+    const left = hyp.partition('left')!;
+    const vplic = left.io.vplic!;
+    const enabled = (ctx: number) => (bus.read(0x0c00_2000 + 0x80 * ctx + 0, 4) >>> 10) & 1;
+    // Power-on: uart0's line 10 on hart 0's S context (1), the hypervisor's.
+    expect([enabled(1), enabled(3)]).toEqual([1, 0]);
+    vplic.write(4 * 10, 4, 1);
+    vplic.write(0x2000 + 0x80 * 3, 4, 1 << 10); // the guest routes it to vCPU 1 (its context 3)
+    expect([enabled(1), enabled(3)]).toEqual([0, 1]);
+    bus.write(0x1000_0001, 1, 0x02); // UART IER.ETBEI: line 10 high
+    expect(PartitionIo.externalInterrupt(hyp.physicalPlic!, 0)).toBe(0);
+    expect(PartitionIo.externalInterrupt(hyp.physicalPlic!, 1)).toBe(1);
+    expect(left.vcpus[1]!.virq.vseip).toBe(true);
+    expect(left.vcpus[0]!.virq.vseip).toBe(false);
+    // Completed by vCPU 1, then moved back to vCPU 0 (no S context enables it: vCPU 0's default).
+    expect(vplic.read(0x20_0004 + 0x1000 * 3, 4)).toBe(10);
+    vplic.write(0x20_0004 + 0x1000 * 3, 4, 10);
+    vplic.write(0x2000 + 0x80 * 3, 4, 0);
+    expect([enabled(1), enabled(3)]).toEqual([1, 0]);
+    // The right partition's line 11 stayed on hart 2's S context (5).
+    expect((bus.read(0x0c00_2000 + 0x80 * 5, 4) >>> 11) & 1).toBe(1);
+    sim.dispose();
+  });
+});
+
 describe('direct delivery of passthrough lines (irq-delivery: hgeip)', () => {
   it('maps vCPU 0\'s claim page to the guest external interrupt context, sets VGEIN, mirrors enables and priorities; the line raises hgeip with no exit', async () => {
     const { api, sim } = await build(path.join(here, 'hgeip.yaml'));

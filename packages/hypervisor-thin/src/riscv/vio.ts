@@ -35,6 +35,8 @@ export interface IoHost {
   exit(v: IoVcpu, reason: string, pc: bigint, extra?: Record<string, unknown>): void;
   /** Component name → MMIO regions. */
   deviceRegions(name: string): Array<{ base: number; size: number }> | undefined;
+  /** The harts, in cluster order (PLIC contexts are numbered by it). */
+  readonly cluster: { readonly harts: readonly Hart[] };
 }
 
 /** What vio needs of a vCPU. */
@@ -72,6 +74,8 @@ export class PhysicalPlic {
   readonly owner = new Map<number, PartitionIo>();
   /** Physical source → the context it was claimed on (for the completion). */
   private readonly claimedOn = new Map<number, number>();
+  /** Physical source → the hart (cluster index) whose S context has it enabled (emulated delivery). */
+  private readonly routed = new Map<number, number>();
 
   constructor(
     private readonly ctx: ComponentContext,
@@ -99,6 +103,7 @@ export class PhysicalPlic {
   setup(parts: readonly PartitionIo[]): void {
     this.owner.clear();
     this.claimedOn.clear();
+    this.routed.clear();
     for (const io of parts) this.setupPartition(io);
   }
 
@@ -109,8 +114,29 @@ export class PhysicalPlic {
     for (const s of io.passthroughSources) {
       this.owner.set(s, io);
       this.setPriority(s, direct !== undefined ? 0 : 1);
+      const was = this.routed.get(s);
+      if (direct === undefined && was !== undefined && was !== io.firstHart) this.setEnable(this.context(was), s, false);
       this.setEnable(c, s, direct === undefined);
+      if (direct === undefined) this.routed.set(s, io.firstHart);
     }
+  }
+
+  /**
+   * Take emulated-delivery line `source` on hart `hartIndex` from now on (the guest moved
+   * its affinity to the vCPU running there): its enable moves between the hypervisor's S
+   * contexts. A claim in flight is still completed where it was made.
+   */
+  route(source: number, hartIndex: number): void {
+    const was = this.routed.get(source);
+    if (was === undefined || was === hartIndex) return;
+    this.setEnable(this.context(was), source, false);
+    this.setEnable(this.context(hartIndex), source, true);
+    this.routed.set(source, hartIndex);
+  }
+
+  /** The hart whose S context takes `source` (emulated delivery), if it is a routed line. */
+  routedTo(source: number): number | undefined {
+    return this.routed.get(source);
   }
 
   /**
@@ -183,7 +209,15 @@ export class PartitionIo {
     this.direct = cfg['irq-delivery'] === 'hgeip' ? cfg.hgeip : undefined;
     if (!hasVplic(host.cfg, cfg)) return;
     this.vplic = new Vplic(vcpus, (s) => this.physical?.complete(s));
-    if (this.direct !== undefined) {
+    if (this.direct === undefined) {
+      // Emulated delivery follows the guest's affinity: a line is taken at HS on the hart of
+      // the first vCPU whose S context enables it (vCPU 0's when none does), so its VSEIP is
+      // raised on the hart where the claim was made.
+      this.vplic.onEnableWrite = (ctx, word) => {
+        if ((ctx & 1) === 0 || this.physical === undefined) return;
+        for (const s of this.passthroughSources) if (s >>> 5 === word) this.followAffinity(s);
+      };
+    } else {
       const direct = this.direct;
       // The guest's enables and priorities of its passthrough lines on vCPU 0's S context
       // (vPLIC context 1) become the real ones of the guest external interrupt context.
@@ -208,6 +242,14 @@ export class PartitionIo {
         }
       }
     }
+  }
+
+  private followAffinity(source: number): void {
+    const plic = this.physical!;
+    const vplic = this.vplic!;
+    const target = this.vcpus.find((v) => ((v.virq.enable[1][source >>> 5]! >>> (source & 31)) & 1) === 1) ?? this.vcpus[0]!;
+    const hart = this.host.cluster.harts.indexOf(target.hart);
+    if (hart >= 0 && plic.owner.get(source) === this && vplic.isPassthrough(source)) plic.route(source, hart);
   }
 
   /** Power-on (and partition reboot): vPLIC and devices back to reset. */
