@@ -4,11 +4,15 @@
 // machine B takes them from its used ring and gives the buffers back. Reported: frames
 // per second of wall-clock time, wall-clock cost per frame (device + switch + driver
 // model), and the simulated traffic rate that pacing gives (frames per virtual second).
+// The same runs over virtio-mmio and over virtio-pci (INTx, BARs behind an ECAM bridge).
 import { builtinPlugin, Simulation } from '@tessera/core';
-import { GuestAllocator, VirtioMmioDriver, virtioMmioNet, VIRTIO_F_VERSION_1, VIRTIO_NET_F_MAC, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_F_EVENT_IDX, VIRTIO_F_INDIRECT_DESC, VIRTIO_F_RING_PACKED } from '@tessera/virtio';
+import pciPlugin from '@tessera/pci-msi';
+import { GuestAllocator, VirtioMmioDriver, VirtioPciDriver, virtioMmioNet, virtioPciNet, VIRTIO_F_VERSION_1, VIRTIO_NET_F_MAC, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_F_EVENT_IDX, VIRTIO_F_INDIRECT_DESC, VIRTIO_F_RING_PACKED } from '@tessera/virtio';
 
 const RAM = 0x8000_0000;
 const SLOT = 0x1000_1000;
+const ECAM = 0x3000_0000;
+const WINDOW = { cpu: 0x4000_0000, bus: 0x4000_0000, size: 0x1000_0000 };
 const QSIZE = 256;
 const BATCH = 32;
 const STEP_NS = 20_000; // the driver model sends a batch every 20 µs of virtual time
@@ -21,13 +25,25 @@ const intcType = {
   },
 };
 
-async function nic(sim, name, packed) {
+async function nic(sim, name, packed, pci) {
   const m = sim.addMachine(name);
   await m.add('ram', builtinPlugin.components.ram, { base: RAM, size: 32 * 1024 * 1024 });
   await m.add('intc', intcType, {});
-  await m.add('net0', virtioMmioNet, { base: SLOT, irq: { controller: 'intc', line: 1 }, network: { backend: 'switch', switch: 'lan0' }, 'queue-size': QSIZE, packed });
-  m.start();
-  const drv = new VirtioMmioDriver(m.system, SLOT, new GuestAllocator(RAM + 0x10_0000, 0x100_0000));
+  const net = { network: { backend: 'switch', switch: 'lan0' }, 'queue-size': QSIZE, packed };
+  const alloc = new GuestAllocator(RAM + 0x10_0000, 0x100_0000);
+  let drv;
+  if (pci) {
+    const intx = [32, 33, 34, 35].map((line) => ({ controller: 'intc', line }));
+    await m.add('pcie', pciPlugin.components['pci-host-ecam'], { ecam: { base: ECAM, size: 16 << 20 }, windows: [{ type: 'mem32', ...WINDOW }], intx });
+    await m.add('net0', virtioPciNet, { bus: 'pcie', device: 1, ...net });
+    m.start();
+    drv = new VirtioPciDriver(m.system, ECAM + (1 << 15), alloc);
+    drv.enable(WINDOW);
+  } else {
+    await m.add('net0', virtioMmioNet, { base: SLOT, irq: { controller: 'intc', line: 1 }, ...net });
+    m.start();
+    drv = new VirtioMmioDriver(m.system, SLOT, alloc);
+  }
   drv.negotiate([VIRTIO_F_VERSION_1, VIRTIO_NET_F_MAC, VIRTIO_NET_F_MRG_RXBUF, VIRTIO_F_EVENT_IDX, VIRTIO_F_INDIRECT_DESC, ...(packed ? [VIRTIO_F_RING_PACKED] : [])]);
   const rx = drv.setupQueue(0, QSIZE);
   const tx = drv.setupQueue(1, QSIZE);
@@ -36,10 +52,10 @@ async function nic(sim, name, packed) {
   return { m, drv, rx, tx, mac };
 }
 
-async function run(frameLen, seconds, packed) {
+async function run(frameLen, seconds, packed, pci) {
   const sim = new Simulation();
-  const a = await nic(sim, 'a', packed);
-  const b = await nic(sim, 'b', packed);
+  const a = await nic(sim, 'a', packed, pci);
+  const b = await nic(sim, 'b', packed, pci);
   // Receive buffers on B, one fixed 2 KiB buffer per descriptor.
   const rxBuf = new Map();
   for (let i = 0; i < QSIZE; i++) {
@@ -102,9 +118,9 @@ async function run(frameLen, seconds, packed) {
 
 export default async function bench() {
   const rows = [];
-  for (const [len, packed] of [[64, false], [1514, false], [64, true]]) {
-    const r = await run(len, 2, packed);
-    const bench = `virtio-net ${len}-byte frames, ${packed ? 'packed' : 'split'} rings, 2 machines on a switch`;
+  for (const [len, packed, pci] of [[64, false, false], [1514, false, false], [64, true, false], [64, false, true]]) {
+    const r = await run(len, 2, packed, pci);
+    const bench = `virtio-net${pci ? '-pci' : ''} ${len}-byte frames, ${packed ? 'packed' : 'split'} rings, 2 machines on a switch`;
     rows.push({ bench, metric: 'frames per wall-clock second', value: Math.round(r.fpsWall), unit: 'frames/s' });
     rows.push({ bench, metric: 'wall-clock cost per frame', value: Number(r.usPerFrame.toFixed(2)), unit: 'µs' });
     rows.push({ bench, metric: 'simulated traffic', value: Math.round(r.fpsVirtual), unit: 'frames/virtual s', note: `${BATCH} frames every ${STEP_NS / 1000} µs of virtual time` });
