@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../packages/core/src/cli/index.js';
+import { checkTraceEvent } from '../packages/core/src/events/trace-schema.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-trace-'));
@@ -27,7 +28,13 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 type Event = Record<string, unknown> & { kind: string; t: number; src: string };
-const read = (f: string): Event[] => fs.readFileSync(f, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Event);
+// Every line read is checked against the trace schema (packages/core/src/events/trace-schema.ts).
+const read = (f: string): Event[] =>
+  fs.readFileSync(f, 'utf8').trimEnd().split('\n').map((l) => {
+    const e = JSON.parse(l) as Event;
+    expect(checkTraceEvent(e)).toBeUndefined();
+    return e;
+  });
 
 describe('traces and statistics of machines/default.yaml', () => {
   it('writes the same trace twice, with the documented fields of every kind', async () => {
@@ -71,6 +78,17 @@ describe('traces and statistics of machines/default.yaml', () => {
     expect(events.length).toBeGreaterThan(0);
     for (const e of events) expect(e).toEqual(expect.objectContaining({ kind: 'irq.inject', src: 'hyp', partition: expect.stringMatching(/^(left|right)$/), vcpu: 0, hart: expect.any(Number), irq: expect.stringMatching(/vs/), level: expect.any(Boolean) }));
   }, 120_000);
+
+  it('the trace schema rejects events without their documented fields', async () => {
+    expect(checkTraceEvent({ kind: 'hyp.exit', t: 1, src: 'hyp', partition: 'left', vcpu: 0, reason: 'sbi', pc: '0x80000000' })).toBeUndefined();
+    expect(checkTraceEvent({ kind: 'hyp.exit', t: 1, src: 'hyp', partition: 'left', vcpu: 0, pc: '0x80000000' })).toMatch(/reason/);
+    expect(checkTraceEvent({ kind: 'cpu.exception', t: 1, src: 'hart0', hart: 0, cause: 'ecall-s', from: 'S', to: 'M', pc: 'bad', tval: '0x0' })).toMatch(/pc/);
+    expect(checkTraceEvent({ kind: 'x.y', src: 'a' })).toMatch(/t/);
+    let out = '';
+    const code = await main(['schema', '--trace'], { out: (t) => void (out += t), err: () => {}, cwd: root });
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ required: ['kind', 't', 'src'] });
+  });
 
   it('filters by kind and by hart', async () => {
     const f = path.join(tmp, 'hart1.jsonl');

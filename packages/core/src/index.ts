@@ -22,3 +22,4 @@ export * from './loaders/index.js';
 export * from './config/index.js';
 export * from './gdb/index.js';
 export * from './events/mmio-trace.js';
+export * from './events/trace-schema.js';

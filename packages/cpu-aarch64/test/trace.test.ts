@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadElf, type SimEvent } from '@tessera/core';
+import { checkTraceEvent, loadElf, type SimEvent } from '@tessera/core';
 import { buildMachine, GUEST_DIR } from './harness.js';
 
 describe('arm-cpu trace events', () => {
@@ -19,6 +19,8 @@ describe('arm-cpu trace events', () => {
     const exc = events.filter((e) => e.kind === 'cpu.exception');
     expect(exc.length).toBeGreaterThan(5);
     for (const e of exc) {
+      // As written to a trace file: BigInts become hex strings.
+      expect(checkTraceEvent(JSON.parse(JSON.stringify(e, (_k, v: unknown) => (typeof v === 'bigint' ? '0x' + v.toString(16) : v))))).toBeUndefined();
       expect(e).toMatchObject({ src: 'cpus', hart: 0 });
       expect(e.from).toMatch(/^EL[0-3]$/);
       expect(e.to).toMatch(/^EL[1-3]$/);

@@ -35,6 +35,7 @@ import { PluginRegistry } from '../plugin/registry.js';
 import { ConfigError, SimError } from '../util/errors.js';
 import { formatNs, JsonlSink, runLoop, statsTable, traceKinds } from './run.js';
 import { observeMmio } from '../events/mmio-trace.js';
+import { traceEventSchema } from '../events/trace-schema.js';
 
 export { runLoop, statsTable, JsonlSink, ConsoleWatch, formatNs, traceKinds } from './run.js';
 export type { RunLoopOptions, RunResult } from './run.js';
@@ -176,8 +177,9 @@ Lists the built-in types and every @tessera/* package the workspace (or project)
   schema: {
     summary: 'write the JSON Schema of machine files for editors',
     usage: 'tessera schema [-o FILE] [--plugin PACKAGE ...]',
-    options: { output: { type: 'string', short: 'o' }, plugin: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+    options: { output: { type: 'string', short: 'o' }, plugin: { type: 'string', multiple: true }, trace: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     help: `  -o, --output FILE     write to FILE instead of stdout
+  --trace               the schema of --trace lines (one JSON object per event) instead
   --plugin PACKAGE      also include this plugin's types (repeatable)
 Machine files use it with a first line: # yaml-language-server: $schema=./machine.schema.json`,
     run: cmdSchema,
@@ -675,9 +677,13 @@ async function cmdList(args: ParsedArgs, io: CliIo): Promise<number> {
 }
 
 async function cmdSchema(args: ParsedArgs, io: CliIo): Promise<number> {
-  const { registry, failures } = await loadInstalled(args, io);
-  for (const f of failures) io.err(`tessera: could not load ${f}\n`);
-  const text = JSON.stringify(composeSchema(registry), null, 2) + '\n';
+  let text: string;
+  if (args.values.trace === true) text = JSON.stringify(traceEventSchema, null, 2) + '\n';
+  else {
+    const { registry, failures } = await loadInstalled(args, io);
+    for (const f of failures) io.err(`tessera: could not load ${f}\n`);
+    text = JSON.stringify(composeSchema(registry), null, 2) + '\n';
+  }
   const output = str(args, 'output');
   if (output !== undefined) fs.writeFileSync(path.resolve(io.cwd, output), text);
   else io.out(text);
