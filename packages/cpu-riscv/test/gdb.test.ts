@@ -119,7 +119,7 @@ describe('tessera run --gdb on machines/riscv-htif.yaml', () => {
   it('stops a running machine on Ctrl-C (0x03) and ends the run on kill', async () => {
     const net = await import('node:net');
     const elf = path.join(GUEST, 'mips.elf');
-    const run = await runWithGdb([machine, ...plugin, '--kernel', elf, '--gdb-wait', '-q'], root);
+    const run = await runWithGdb([machine, ...plugin, '--kernel', elf, '--gdb-wait', '-q', '--stats'], root);
     const got = await new Promise<string>((resolve, reject) => {
       const sock = net.connect(run.port, '127.0.0.1', () => sock.write('$c#63'));
       let text = '';
@@ -133,6 +133,9 @@ describe('tessera run --gdb on machines/riscv-htif.yaml', () => {
     });
     expect(got).toMatch(/\$T02thread:1;#[0-9a-f]{2}/);
     expect(await run.exit).toBe(137);
+    // --stats still reports a run that ended under GDB.
+    expect(run.err()).toMatch(/-- statistics --[^]*hart0 retired\s+[1-9]\d*/);
+    expect(run.err()).toContain('tessera: killed from the debugger');
   }, 90_000);
 
   it('says so when the port is in use', async () => {

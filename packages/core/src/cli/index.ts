@@ -356,6 +356,7 @@ async function cmdRun(args: ParsedArgs, io: CliIo): Promise<number> {
     if (gdbPort !== undefined) {
       const gdb = await serveGdb(sim, gdbPort, io, config.name);
       closeGdb = gdb.close;
+      const started = performance.now();
       if (args.values['gdb-wait'] === true) {
         io.err(`tessera: waiting for gdb on 127.0.0.1:${gdb.port} (gdb: target remote :${gdb.port})\n`);
         const session = await untilOrInterrupted(gdb.next(), () => interrupted);
@@ -363,6 +364,8 @@ async function cmdRun(args: ParsedArgs, io: CliIo): Promise<number> {
         const end = await untilOrInterrupted(session.value.done, () => interrupted);
         const ended = end === 'interrupted' ? { reason: 'user' as const, exitCode: 130, message: 'interrupted' } : end.value;
         if (ended !== undefined) {
+          // The run ended under GDB: wall time includes the debugging session.
+          if (args.values.stats === true) io.err(statsTable(sim, performance.now() - started));
           if (ended.reason !== 'poweroff' && ended.reason !== 'until') io.err(`tessera: ${ended.message}\n`);
           return ended.exitCode;
         }
