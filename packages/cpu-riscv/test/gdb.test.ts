@@ -44,6 +44,9 @@ describe.skipIf(!haveGdbMultiarch() && !process.env.CI)('gdb-multiarch against m
       'watch *(int *)&arr',
       'continue',
       'p/x $pc',
+      'delete',
+      'rwatch *(unsigned char *)&buf',
+      'continue',
       'info threads',
       'kill',
     ], { file: elf });
@@ -69,6 +72,8 @@ describe.skipIf(!haveGdbMultiarch() && !process.env.CI)('gdb-multiarch against m
     expect(out).toContain('$9 = 0x80002002');
     expect(out).toMatch(/Hardware watchpoint 3: \*\(int \*\)&arr/);
     expect(out).toMatch(/Old value = 0\s+New value = -?\d+/);
+    // A read watchpoint (Z3) stops at the next load of buf[0] (crc32 reads it; stores do not stop it).
+    expect(out).toMatch(/Hardware read watchpoint 4: \*\(unsigned char \*\)&buf\s+Value = \d+ '/);
     expect(out).toMatch(/\* 1\s+Thread 1/);
     expect(code).toBe(137);
   }, 90_000);
