@@ -26,6 +26,23 @@ const CORE = 'org.gnu.gdb.aarch64.core';
 const FPU = 'org.gnu.gdb.aarch64.fpu';
 const SYS = 'org.tessera.gdb.aarch64.sysregs';
 
+/** PSTATE as SPSR_ELx lays it out (Arm ARM C5.2.18), so GDB shows `[ SP EL=2 F I A D ]`. */
+const CPSR_FLAGS = `  <flags id="cpsr_flags" size="4">
+    <field name="SP" start="0" end="0"/>
+    <field name="EL" start="2" end="3" type="uint32"/>
+    <field name="nRW" start="4" end="4"/>
+    <field name="F" start="6" end="6"/>
+    <field name="I" start="7" end="7"/>
+    <field name="A" start="8" end="8"/>
+    <field name="D" start="9" end="9"/>
+    <field name="IL" start="20" end="20"/>
+    <field name="SS" start="21" end="21"/>
+    <field name="V" start="28" end="28"/>
+    <field name="C" start="29" end="29"/>
+    <field name="Z" start="30" end="30"/>
+    <field name="N" start="31" end="31"/>
+  </flags>`;
+
 /** The vector views of a V register (the types GDB's own aarch64 description declares). */
 const FPU_TYPES = `  <vector id="v2d" type="ieee_double" count="2"/>
   <vector id="v2u" type="uint64" count="2"/>
@@ -62,7 +79,7 @@ function registers(c: A64Core): RegisterDef[] {
   regs.push({ feature: CORE, name: 'pc', bitsize: 64, regnum: 32, type: 'code_ptr', inG: true, get: () => c.pc, set: (v) => c.setPC(BigInt.asUintN(64, v)) });
   // CPSR as GDB names PSTATE (SPSR layout, C5.2.18); a debugger may change NZCV and DAIF.
   regs.push({
-    feature: CORE, name: 'cpsr', bitsize: 32, regnum: 33, inG: true,
+    feature: CORE, name: 'cpsr', bitsize: 32, regnum: 33, inG: true, type: 'cpsr_flags',
     get: () => BigInt(c.pstate()),
     set: (v) => {
       const n = Number(v & 0xffff_ffffn);
@@ -168,7 +185,7 @@ export function aarch64DebugTarget(cores: readonly A64Core[]): DebugTarget {
   return {
     architecture: 'aarch64',
     cores: debug,
-    targetXml: () => targetDescriptionXml('aarch64', debug[0]?.regs.regs ?? [], { [FPU]: FPU_TYPES }),
+    targetXml: () => targetDescriptionXml('aarch64', debug[0]?.regs.regs ?? [], { [CORE]: CPSR_FLAGS, [FPU]: FPU_TYPES }),
     setDebugHooks(hooks: DebugHooks | undefined) {
       points.hooks = hooks;
     },

@@ -106,6 +106,7 @@ describe.skipIf(!haveGdbMultiarch() && !process.env.CI)('tessera run machines/aa
       'p/x $ESR_EL2',
       'p/x $ELR_EL2',
       'p/x $SPSR_EL2',
+      'p $cpsr',
       'kill',
     ], { architecture: 'aarch64' });
     expect(await run.exit).toBe(137);
@@ -119,5 +120,7 @@ describe.skipIf(!haveGdbMultiarch() && !process.env.CI)('tessera run machines/aa
     expect(out).toContain('$5 = 0x2000000');
     expect(out).toContain('$6 = 0x0');
     expect(out).toMatch(/\$7 = 0x3c9/);
+    // PSTATE decoded with the target description's flags: EL2 with SP_EL2, DAIF masked.
+    expect(out).toMatch(/\$8 = \[ SP EL=2 F I A D \]/);
   }, 90_000);
 });
