@@ -15,10 +15,7 @@
  * dirty state updates); no TLB entry is made and no fault is raised.
  */
 
-import {
-  debugRead, debugWrite, DebugPoints, RegisterFile, targetDescriptionXml,
-  type DebugCore, type DebugHooks, type DebugTarget, type RegisterDef, type Watchpoint,
-} from '@tessera/core';
+import { clusterDebugTarget, type DebugTarget, type RegisterDef } from '@tessera/core';
 import { Acc, type A64Core } from './core.js';
 import { R } from './regs.js';
 
@@ -134,68 +131,20 @@ export function debugTranslate(c: A64Core, va: bigint): number | undefined {
   }
 }
 
-class CoreDebug implements DebugCore {
-  readonly name: string;
-  readonly regs: RegisterFile;
-
-  constructor(private readonly core: A64Core) {
-    this.name = core.name;
-    this.regs = new RegisterFile(registers(core));
-  }
-
-  readRegisters(): Uint8Array {
-    return this.regs.readRegisters();
-  }
-  writeRegisters(bytes: Uint8Array): void {
-    this.regs.writeRegisters(bytes);
-  }
-  readRegister(regno: number): Uint8Array | undefined {
-    return this.regs.readRegister(regno);
-  }
-  writeRegister(regno: number, bytes: Uint8Array): boolean {
-    return this.regs.writeRegister(regno, bytes);
-  }
-  readMemory(addr: bigint, length: number, physical: boolean): Uint8Array | undefined {
-    return debugRead(this.core.system, physical ? undefined : (va) => debugTranslate(this.core, va), addr, length);
-  }
-  writeMemory(addr: bigint, data: Uint8Array, physical: boolean): boolean {
-    return debugWrite(this.core.system, physical ? undefined : (va) => debugTranslate(this.core, va), addr, data);
-  }
-  pc(): bigint {
-    return this.core.pc;
-  }
-  step(): void {
-    this.core.debugStep();
-  }
-}
-
 /** The DebugTarget of a cluster of cores. */
 export function aarch64DebugTarget(cores: readonly A64Core[]): DebugTarget {
-  const debug = cores.map((c, i) => {
-    c.debugIndex = i;
-    return new CoreDebug(c);
-  });
-  const points = new DebugPoints((a) => Number(a >> 12n));
-  const apply = (): void => {
-    for (const c of cores) {
-      c.debug = points.empty ? undefined : points;
-      c.debugChanged();
-    }
-  };
-  return {
+  return clusterDebugTarget({
     architecture: 'aarch64',
-    cores: debug,
-    targetXml: () => targetDescriptionXml('aarch64', debug[0]?.regs.regs ?? [], { [CORE]: CPSR_FLAGS, [FPU]: FPU_TYPES }),
-    setDebugHooks(hooks: DebugHooks | undefined) {
-      points.hooks = hooks;
-    },
-    setBreakpoints(addresses: ReadonlySet<bigint>) {
-      points.setBreakpoints(addresses);
-      apply();
-    },
-    setWatchpoints(watchpoints: readonly Watchpoint[]) {
-      points.setWatchpoints(watchpoints);
-      apply();
-    },
-  };
+    cpus: cores,
+    core: (c) => ({
+      name: c.name,
+      registers: registers(c),
+      memory: () => c.system,
+      translate: (va) => debugTranslate(c, va),
+      pc: () => c.pc,
+      step: () => c.debugStep(),
+    }),
+    pageKey: (a) => Number(a >> 12n),
+    extraTypes: { [CORE]: CPSR_FLAGS, [FPU]: FPU_TYPES },
+  });
 }

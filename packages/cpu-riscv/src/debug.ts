@@ -14,10 +14,7 @@
  * without permission checks (a debugger looks at what is mapped, as QEMU's gdbstub does).
  */
 
-import {
-  debugRead, debugWrite, DebugPoints, RegisterFile, targetDescriptionXml,
-  type AddressSpace, type DebugCore, type DebugHooks, type DebugTarget, type RegisterDef, type Watchpoint,
-} from '@tessera/core';
+import { clusterDebugTarget, type AddressSpace, type DebugTarget, type RegisterDef } from '@tessera/core';
 import { CSR } from './csr.js';
 import type { Hart } from './hart.js';
 
@@ -125,76 +122,20 @@ export function debugTranslate(h: Hart, bus: AddressSpace, va: bigint): number |
   return gpa === undefined ? undefined : gstage(gpa);
 }
 
-class HartDebugCore implements DebugCore {
-  readonly name: string;
-  private readonly regs: RegisterFile;
-
-  constructor(
-    private readonly hart: Hart,
-    private readonly bus: AddressSpace,
-  ) {
-    this.name = hart.name;
-    this.regs = new RegisterFile(registers(hart));
-  }
-
-  readRegisters(): Uint8Array {
-    return this.regs.readRegisters();
-  }
-  writeRegisters(bytes: Uint8Array): void {
-    this.regs.writeRegisters(bytes);
-  }
-  readRegister(regno: number): Uint8Array | undefined {
-    return this.regs.readRegister(regno);
-  }
-  writeRegister(regno: number, bytes: Uint8Array): boolean {
-    return this.regs.writeRegister(regno, bytes);
-  }
-  readMemory(addr: bigint, length: number, physical: boolean): Uint8Array | undefined {
-    return debugRead(this.bus, physical ? undefined : (va) => debugTranslate(this.hart, this.bus, va), addr, length);
-  }
-  writeMemory(addr: bigint, data: Uint8Array, physical: boolean): boolean {
-    return debugWrite(this.bus, physical ? undefined : (va) => debugTranslate(this.hart, this.bus, va), addr, data);
-  }
-  pc(): bigint {
-    return BigInt.asUintN(64, BigInt(this.hart.pc));
-  }
-  step(): void {
-    this.hart.debugStep();
-  }
-  /** The register table (target.xml is built from the first hart's). */
-  get registerDefs(): readonly RegisterDef[] {
-    return this.regs.regs;
-  }
-}
-
 /** The DebugTarget of a cluster of harts sharing one address space. */
 export function riscvDebugTarget(harts: readonly Hart[], bus: AddressSpace): DebugTarget {
-  const cores = harts.map((h, i) => {
-    h.debugIndex = i;
-    return new HartDebugCore(h, bus);
-  });
-  // Page keys as the hart computes them from its signed pc: floor(va / 4096) of the signed value.
-  const points = new DebugPoints((a) => Number(BigInt.asIntN(64, a) >> 12n));
-  const apply = (): void => {
-    for (const h of harts) {
-      h.debug = points.empty ? undefined : points;
-      h.debugChanged();
-    }
-  };
-  return {
+  return clusterDebugTarget({
     architecture: 'riscv:rv64',
-    cores,
-    targetXml: () => targetDescriptionXml('riscv:rv64', cores[0]?.registerDefs ?? []),
-    setDebugHooks(hooks: DebugHooks | undefined) {
-      points.hooks = hooks;
-    },
-    setBreakpoints(addresses: ReadonlySet<bigint>) {
-      points.setBreakpoints(addresses);
-      apply();
-    },
-    setWatchpoints(watchpoints: readonly Watchpoint[]) {
-      points.setWatchpoints(watchpoints);
-      apply();
-    },
-  };
+    cpus: harts,
+    core: (h) => ({
+      name: h.name,
+      registers: registers(h),
+      memory: () => bus,
+      translate: (va) => debugTranslate(h, bus, va),
+      pc: () => BigInt.asUintN(64, BigInt(h.pc)),
+      step: () => h.debugStep(),
+    }),
+    // Page keys as the hart computes them from its signed pc: floor(va / 4096) of the signed value.
+    pageKey: (a) => Number(BigInt.asIntN(64, a) >> 12n),
+  });
 }
