@@ -7,55 +7,13 @@
 //
 // Needs `pnpm fetch-images` and `pnpm build`; qemu-system-aarch64 is optional (no ratio without it).
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cli, measure, reps, root } from '../../../bench/lib/boot.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const img = path.join(root, '.cache', 'images', 'arm64');
-const cli = path.join(root, 'packages', 'core', 'dist', 'cli', 'main.js');
 const machine = path.join(root, 'machines', 'aarch64-virt.yaml');
-const reps = Number(process.env.BENCH_REPS ?? 3);
-const limitMs = Number(process.env.BENCH_LIMIT_MS ?? 1_800_000);
-
-/** Spawn, watch stdout+stderr for `re`, kill, return elapsed ms (or undefined on timeout/exit). */
-function timeTo(cmd, args, re) {
-  return new Promise((resolve) => {
-    const t0 = process.hrtime.bigint();
-    const p = spawn(cmd, args, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let done = false;
-    const finish = (v) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      p.kill('SIGKILL');
-      resolve(v);
-    };
-    const timer = setTimeout(() => finish(undefined), limitMs);
-    const onData = (d) => {
-      out += d.toString('latin1');
-      if (out.length > 1 << 20) out = out.slice(-(1 << 19));
-      if (re.test(out)) finish(Number(process.hrtime.bigint() - t0) / 1e6);
-    };
-    p.stdout.on('data', onData);
-    p.stderr.on('data', onData);
-    p.on('exit', () => finish(undefined));
-  });
-}
-
-function median(xs) {
-  const v = xs.filter((x) => x !== undefined).sort((a, b) => a - b);
-  if (v.length === 0) return undefined;
-  return v[Math.floor(v.length / 2)];
-}
-
-async function measure(cmd, args, re) {
-  const times = [];
-  for (let i = 0; i < reps; i++) times.push(await timeTo(cmd, args, re));
-  return median(times);
-}
 
 export default async function () {
   const need = ['Image', 'initramfs.cpio.gz'];
