@@ -19,7 +19,7 @@ import {
   f64_add, f64_sub, f64_mul, f64_div, f64_sqrt, f64_fma, f64_min, f64_max, f64_minNum, f64_maxNum, f64_cmp, f64_roundToInt,
   f64_to_i32, f64_to_u32, f64_to_i64, f64_to_u64, i32_to_f64, u32_to_f64, i64_to_f64, u64_to_f64, f64_mulx,
   f64_recipEstimate, f64_rsqrtEstimate, f64_recipStep, f64_rsqrtStep,
-  f16_to_f32, f16_to_f64, f32_to_f16, f32_to_f64, f64_to_f16, f64_to_f32, f64_to_f32_roundOdd,
+  f16_to_f32, f16_to_f64, f32_to_f16, f64_to_f16,
 } from '@tessera/softfloat';
 import type { A64Core } from './core.js';
 import { R } from './regs.js';

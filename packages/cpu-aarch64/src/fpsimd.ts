@@ -8,22 +8,7 @@
  * Conversions to and from half precision follow FPCR.AHP (alternative half precision).
  */
 
-import {
-  type FloatEnv,
-  armRModeToRm,
-  RNE,
-  RTZ,
-  RDN,
-  RUP,
-  RMM,
-  f32_add, f32_sub, f32_mul, f32_div, f32_sqrt, f32_fma, f32_min, f32_max, f32_minNum, f32_maxNum, f32_cmp, f32_roundToInt,
-  f32_to_i32, f32_to_u32, f32_to_i64, f32_to_u64, i32_to_f32, u32_to_f32, i64_to_f32, u64_to_f32, f32_mulx,
-  f32_recipEstimate, f32_rsqrtEstimate, f32_recipStep, f32_rsqrtStep,
-  f64_add, f64_sub, f64_mul, f64_div, f64_sqrt, f64_fma, f64_min, f64_max, f64_minNum, f64_maxNum, f64_cmp, f64_roundToInt,
-  f64_to_i32, f64_to_u32, f64_to_i64, f64_to_u64, i32_to_f64, u32_to_f64, i64_to_f64, u64_to_f64, f64_mulx,
-  f64_recipEstimate, f64_rsqrtEstimate, f64_recipStep, f64_rsqrtStep,
-  f16_to_f32, f16_to_f64, f32_to_f16, f32_to_f64, f64_to_f16, f64_to_f32, f64_to_f32_roundOdd,
-} from '@tessera/softfloat';
+import { RNE, RTZ, RDN, RUP, RMM, f32_to_f64, f64_to_f32 } from '@tessera/softfloat';
 import type { A64Core } from './core.js';
 import { fpAccessCheck } from './sysregs.js';
 import { checkSpAlign, cond } from './exec.js';
