@@ -1,26 +1,12 @@
 /** `tessera run|validate|dtb|list` on a multi-machine file (fixtures/machines/pair.yaml). */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../src/cli/index.js';
+import { describe, expect, it } from 'vitest';
 import { loadSystem, PluginRegistry } from '../src/index.js';
+import { cli, machines, plugin, scratchDir } from './cli-harness.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const machines = path.join(here, 'fixtures', 'machines');
 const pair = path.join(machines, 'pair.yaml');
-const plugin = path.join(here, 'fixtures', 'test-plugin.mjs');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-cli-multi-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), cwd: here };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const tmp = scratchDir('tessera-cli-multi-');
 
 describe('tessera CLI on a multi-machine file', () => {
   it('run: every machine in one simulation; the exit code is the first non-zero one once all are off', async () => {

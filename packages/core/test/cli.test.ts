@@ -1,25 +1,12 @@
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../src/cli/index.js';
+import { cli, here, machines, plugin, scratchDir } from './cli-harness.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const machines = path.join(here, 'fixtures', 'machines');
-const plugin = path.join(here, 'fixtures', 'test-plugin.mjs');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-cli-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), cwd: here };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const tmp = scratchDir('tessera-cli-');
 
 const m = (name: string): string => path.join(machines, name);
 
