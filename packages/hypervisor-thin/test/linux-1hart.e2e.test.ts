@@ -18,15 +18,7 @@ import { buildSimulation, loadMachine, PluginRegistry, type ConsolePort } from '
 import cpuRiscv from '../../cpu-riscv/src/index.js';
 import hypervisorPlugin, { type ThinHypervisorApi } from '../src/index.js';
 import { here, repoRoot } from './harness.js';
-
-const images = path.join(repoRoot, '.cache', 'images', 'riscv64');
-
-function need(name: string): string | undefined {
-  const p = path.join(images, name);
-  if (fs.existsSync(p)) return p;
-  if (process.env.CI) throw new Error(`${p} is missing: run 'pnpm fetch-images' before the end-to-end tests`);
-  return undefined;
-}
+import { need, runSlices, virtualSeconds, writeInitramfs } from './linux.js';
 
 const kernel = need('Image');
 const busybox = need('busybox');
@@ -39,12 +31,8 @@ const E2E_TIMEOUT = 60 * 60 * 1000;
  * it from a poll timer and `poweroff -f` would cut its last lines.
  */
 async function initramfs(file: string): Promise<string> {
-  const { buildInitramfs } = (await import(path.join(repoRoot, 'scripts', 'initramfs', 'build.mjs'))) as {
-    buildInitramfs(o: { busybox: string; modulesRoot: string; modules: string[]; commands: string[]; poweroff?: boolean }): Uint8Array;
-  };
   const commands = ['echo CPUS=$(grep -c ^processor /proc/cpuinfo)', 'sleep 2', 'echo TESSERA-INIT-POWEROFF', 'sleep 1', 'poweroff -f'];
-  fs.writeFileSync(file, buildInitramfs({ busybox: busybox!, modulesRoot: modulesRoot!, modules: [], commands, poweroff: false }));
-  return file;
+  return writeInitramfs(file, { busybox: busybox!, modulesRoot: modulesRoot!, modules: [], commands, poweroff: false });
 }
 
 describe.skipIf(kernel === undefined || busybox === undefined || modulesRoot === undefined)('Linux on more vCPUs than harts (time-sliced)', () => {
@@ -70,20 +58,13 @@ describe.skipIf(kernel === undefined || busybox === undefined || modulesRoot ===
         const hyp = machine.api<ThinHypervisorApi>('hyp')!.hypervisor;
         const uart = machine.api<{ port: ConsolePort }>('uart0')!.port;
         const sbi = hyp.partitions[0]!.console;
-        const log = process.env.TESSERA_E2E_LOG;
-        const start = Date.now();
-        let stop;
-        while (stop === undefined && Date.now() - start < E2E_TIMEOUT - 60_000) {
-          stop = sim.run(sim.scheduler.now() + 20_000_000);
-          if (log !== undefined) {
-            const counts = [...hyp.exitCounts()].map(([k, v]) => `${k}: ${v}`).join('\n');
-            fs.writeFileSync(log, `virtual ${(sim.scheduler.now() / 1e9).toFixed(3)} s, wall ${((Date.now() - start) / 1000).toFixed(1)} s\n${counts}\n==== uart0\n${uart.captured()}\n==== SBI console\n${sbi.captured()}\n`);
-          }
-        }
+        const { stop, wall } = runSlices(sim, E2E_TIMEOUT - 60_000, (w) => {
+          const counts = [...hyp.exitCounts()].map(([k, v]) => `${k}: ${v}`).join('\n');
+          return `virtual ${virtualSeconds(sim)} s, wall ${w.toFixed(1)} s\n${counts}\n==== uart0\n${uart.captured()}\n==== SBI console\n${sbi.captured()}\n`;
+        });
         const out = uart.captured();
-        const wall = (Date.now() - start) / 1000;
         const counts = hyp.exitCounts();
-        console.log(`linux-1hart: wall ${wall.toFixed(1)} s, virtual ${(sim.scheduler.now() / 1e9).toFixed(3)} s\n${[...counts].map(([k, v]) => `${k}: ${v}`).join('\n')}`);
+        console.log(`linux-1hart: wall ${wall.toFixed(1)} s, virtual ${virtualSeconds(sim)} s\n${[...counts].map(([k, v]) => `${k}: ${v}`).join('\n')}`);
         sim.dispose();
         expect(out, sbi.captured().slice(-3000) + out.slice(-3000)).toContain('TESSERA-INIT-OK');
         expect(out).toMatch(/processor\s*: 0/);

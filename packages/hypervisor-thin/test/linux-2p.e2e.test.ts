@@ -16,16 +16,9 @@ import plicPlugin from '@tessera/plic-clint';
 import uartPlugin from '@tessera/uart';
 import hypervisorPlugin, { type ThinHypervisorApi } from '../src/index.js';
 import { repoRoot } from './harness.js';
+import { need, runSlices, virtualSeconds, writeInitramfs } from './linux.js';
 
-const images = path.join(repoRoot, '.cache', 'images', 'riscv64');
 const machineFile = path.join(repoRoot, 'machines', 'riscv-virt-2p.yaml');
-
-function need(name: string): string | undefined {
-  const p = path.join(images, name);
-  if (fs.existsSync(p)) return p;
-  if (process.env.CI) throw new Error(`${p} is missing: run 'pnpm fetch-images' before the end-to-end tests`);
-  return undefined;
-}
 
 const kernel = need('Image');
 const busybox = need('busybox');
@@ -33,12 +26,8 @@ const modulesRoot = need('modules');
 const ready = kernel !== undefined && busybox !== undefined && modulesRoot !== undefined;
 const E2E_TIMEOUT = 40 * 60 * 1000;
 
-async function initramfs(file: string, commands: string[], poweroff: boolean): Promise<string> {
-  const { buildInitramfs } = (await import(path.join(repoRoot, 'scripts', 'initramfs', 'build.mjs'))) as {
-    buildInitramfs(o: { busybox: string; modulesRoot: string; modules: string[]; commands: string[]; poweroff?: boolean }): Uint8Array;
-  };
-  fs.writeFileSync(file, buildInitramfs({ busybox: busybox!, modulesRoot: modulesRoot!, modules: ['virtio_mmio', 'virtio_net'], commands, poweroff }));
-  return file;
+function initramfs(file: string, commands: string[], poweroff: boolean): Promise<string> {
+  return writeInitramfs(file, { busybox: busybox!, modulesRoot: modulesRoot!, modules: ['virtio_mmio', 'virtio_net'], commands, poweroff });
 }
 
 describe.skipIf(!ready)('machines/riscv-virt-2p.yaml: two Linux partitions under the thin hypervisor', () => {
@@ -73,23 +62,19 @@ describe.skipIf(!ready)('machines/riscv-virt-2p.yaml: two Linux partitions under
       const portB = machine.api<{ port: ConsolePort }>('uart1')!.port;
       const offs: string[] = [];
       sim.events.addSink({ kinds: ['hyp.partition.off'], event: (e) => offs.push(String(e.partition)) });
-      const log = process.env.TESSERA_E2E_LOG;
-      const start = Date.now();
-      while (!offs.includes('left') && Date.now() - start < E2E_TIMEOUT - 60_000) {
-        const stop = sim.run(sim.scheduler.now() + 20_000_000);
-        if (stop !== undefined && stop.reason !== 'poweroff') throw new Error(`run stopped: ${stop.message}`);
-        if (log !== undefined) {
-          fs.writeFileSync(log, `virtual ${(sim.scheduler.now() / 1e9).toFixed(3)} s, wall ${((Date.now() - start) / 1000).toFixed(1)} s\n==== left\n${portA.captured()}\n==== right\n${portB.captured()}\n==== SBI consoles\n${hyp.partitions.map((p) => p.console.captured()).join('\n')}\n`);
-        }
-        if (stop !== undefined) break;
-      }
-      const wall = (Date.now() - start) / 1000;
+      const { stop, wall } = runSlices(
+        sim,
+        E2E_TIMEOUT - 60_000,
+        (w) => `virtual ${virtualSeconds(sim)} s, wall ${w.toFixed(1)} s\n==== left\n${portA.captured()}\n==== right\n${portB.captured()}\n==== SBI consoles\n${hyp.partitions.map((p) => p.console.captured()).join('\n')}\n`,
+        () => offs.includes('left'),
+      );
+      if (stop !== undefined && stop.reason !== 'poweroff') throw new Error(`run stopped: ${stop.message}`);
       const outA = portA.captured();
       const outB = portB.captured();
       const counts = hyp.exitCounts();
       const table = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}: ${v}`).join('\n');
-      fs.writeFileSync(path.join(dir, 'exits.txt'), `wall ${wall.toFixed(1)} s, virtual ${(sim.scheduler.now() / 1e9).toFixed(3)} s\n${table}\n`);
-      console.log(`riscv-virt-2p: wall ${wall.toFixed(1)} s, virtual ${(sim.scheduler.now() / 1e9).toFixed(3)} s\n${table}`);
+      fs.writeFileSync(path.join(dir, 'exits.txt'), `wall ${wall.toFixed(1)} s, virtual ${virtualSeconds(sim)} s\n${table}\n`);
+      console.log(`riscv-virt-2p: wall ${wall.toFixed(1)} s, virtual ${virtualSeconds(sim)} s\n${table}`);
       sim.dispose();
       expect(outA).toContain('TESSERA-INIT-OK');
       expect(outB).toContain('TESSERA-INIT-OK');

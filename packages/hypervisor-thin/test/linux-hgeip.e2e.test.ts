@@ -16,15 +16,7 @@ import plicPlugin from '@tessera/plic-clint';
 import uartPlugin from '@tessera/uart';
 import hypervisorPlugin, { type ThinHypervisorApi } from '../src/index.js';
 import { here, repoRoot } from './harness.js';
-
-const images = path.join(repoRoot, '.cache', 'images', 'riscv64');
-
-function need(name: string): string | undefined {
-  const p = path.join(images, name);
-  if (fs.existsSync(p)) return p;
-  if (process.env.CI) throw new Error(`${p} is missing: run 'pnpm fetch-images' before the end-to-end tests`);
-  return undefined;
-}
+import { need, runSlices, virtualSeconds, writeInitramfs } from './linux.js';
 
 const kernel = need('Image');
 const busybox = need('busybox');
@@ -42,16 +34,11 @@ async function boot(initrd: string, delivery: 'vplic' | 'hgeip'): Promise<{ out:
   const { sim, machine } = await buildSimulation(config, registry);
   const hyp = machine.api<ThinHypervisorApi>('hyp')!.hypervisor;
   const port = machine.api<{ port: ConsolePort }>('uart0')!.port;
-  const start = Date.now();
-  let stop;
-  while (stop === undefined && Date.now() - start < E2E_TIMEOUT / 2 - 60_000) {
-    stop = sim.run(sim.scheduler.now() + 20_000_000);
-    if (process.env.TESSERA_E2E_LOG !== undefined) fs.writeFileSync(process.env.TESSERA_E2E_LOG, `${delivery} virtual ${(sim.scheduler.now() / 1e9).toFixed(3)} s\n${port.captured()}`);
-  }
+  const { wall } = runSlices(sim, E2E_TIMEOUT / 2 - 60_000, () => `${delivery} virtual ${virtualSeconds(sim)} s\n${port.captured()}`);
   const out = port.captured();
   const counts = hyp.exitCounts();
   sim.dispose();
-  return { out, counts, wall: (Date.now() - start) / 1000 };
+  return { out, counts, wall };
 }
 
 describe.skipIf(!ready)('passthrough interrupts on Linux: emulated vPLIC against direct hgeip delivery', () => {
@@ -59,11 +46,7 @@ describe.skipIf(!ready)('passthrough interrupts on Linux: emulated vPLIC against
     'both deliver the UART interrupts; direct delivery takes no external-interrupt exits and fewer vPLIC exits',
     async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-hyp-hgeip-'));
-      const { buildInitramfs } = (await import(path.join(repoRoot, 'scripts', 'initramfs', 'build.mjs'))) as {
-        buildInitramfs(o: { busybox: string; modules: string[]; commands: string[]; poweroff?: boolean }): Uint8Array;
-      };
-      const initrd = path.join(dir, 'initramfs.cpio.gz');
-      fs.writeFileSync(initrd, buildInitramfs({ busybox: busybox!, modules: [], commands: ['grep -c processor /proc/cpuinfo', 'grep ttyS /proc/interrupts', 'echo UART-DONE', 'sleep 1'] }));
+      const initrd = await writeInitramfs(path.join(dir, 'initramfs.cpio.gz'), { busybox: busybox!, modules: [], commands: ['grep -c processor /proc/cpuinfo', 'grep ttyS /proc/interrupts', 'echo UART-DONE', 'sleep 1'] });
       const sum = (c: Map<string, number>, reason: string) => [...c].filter(([k]) => k.endsWith(' ' + reason)).reduce((a, [, v]) => a + v, 0);
       const runs = { vplic: await boot(initrd, 'vplic'), hgeip: await boot(initrd, 'hgeip') };
       const lines: string[] = [];
