@@ -9,38 +9,21 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '@tessera/core/cli';
 import { parsePcap } from '@tessera/net';
+import { haveAll, haveTshark, initramfs, linuxImages, netUp, repo } from './linux.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../../..');
-const images = path.join(repo, '.cache', 'images', 'riscv64');
 const lan = path.join(repo, 'machines', 'two-riscv-virt-lan.yaml');
 
-function need(name: string): string | undefined {
-  const p = path.join(images, name);
-  if (fs.existsSync(p)) return p;
-  if (process.env.CI) throw new Error(`${p} is missing: run 'pnpm fetch-images' before the end-to-end tests`);
-  return undefined;
-}
-
-const firmware = need('fw_dynamic.bin');
-const kernel = need('Image');
-const busybox = need('busybox');
-const modulesRoot = need('modules');
-const ready = firmware !== undefined && kernel !== undefined && busybox !== undefined && modulesRoot !== undefined;
+const img = linuxImages('riscv64');
+const { firmware, kernel } = img;
+const ready = haveAll(img);
 
 const E2E_TIMEOUT = 40 * 60 * 1000;
 
-async function initramfs(file: string, me: string, peer: string): Promise<string> {
-  const { buildInitramfs } = (await import(path.join(repo, 'scripts', 'initramfs', 'build.mjs'))) as {
-    buildInitramfs(o: { busybox: string; modulesRoot: string; modules: string[]; commands: string[] }): Uint8Array;
-  };
-  const commands = ['ip link set eth0 up', `ip addr add ${me}/24 dev eth0`, 'echo NET-UP', 'sleep 1', `ping -c 2 -W 5 ${peer}`, 'echo PING-DONE'];
-  fs.writeFileSync(file, buildInitramfs({ busybox: busybox!, modulesRoot: modulesRoot!, modules: ['virtio_mmio', 'virtio_net'], commands }));
-  return file;
+function pingInitramfs(file: string, me: string, peer: string): Promise<string> {
+  return initramfs(img, file, ['virtio_mmio', 'virtio_net'], [...netUp(me), 'sleep 1', `ping -c 2 -W 5 ${peer}`, 'echo PING-DONE']);
 }
 
 describe.skipIf(!ready)('machines/two-riscv-virt-lan.yaml with Debian Linux', () => {
@@ -49,8 +32,8 @@ describe.skipIf(!ready)('machines/two-riscv-virt-lan.yaml with Debian Linux', ()
     async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-lan-'));
       const pcap = path.join(dir, 'lan0.pcap');
-      const left = await initramfs(path.join(dir, 'left.cpio.gz'), '10.0.0.1', '10.0.0.2');
-      const right = await initramfs(path.join(dir, 'right.cpio.gz'), '10.0.0.2', '10.0.0.1');
+      const left = await pingInitramfs(path.join(dir, 'left.cpio.gz'), '10.0.0.1', '10.0.0.2');
+      const right = await pingInitramfs(path.join(dir, 'right.cpio.gz'), '10.0.0.2', '10.0.0.1');
       let err = '';
       const io: CliIo = { out: () => {}, err: (t) => void (err += t), cwd: dir };
       const code = await main(
@@ -85,13 +68,7 @@ describe.skipIf(!ready)('machines/two-riscv-virt-lan.yaml with Debian Linux', ()
         expect(icmp.filter((p) => p.src === src && p.type === 8).length, `echo requests from 52:54:00:00:00:0${src}`).toBe(2);
         expect(icmp.filter((p) => p.src === src && p.type === 0).length, `echo replies from 52:54:00:00:00:0${src}`).toBe(2);
       }
-      let tshark = true;
-      try {
-        execFileSync('tshark', ['-v'], { stdio: 'ignore' });
-      } catch {
-        tshark = false;
-      }
-      if (tshark) {
+      if (haveTshark()) {
         const out = execFileSync('tshark', ['-r', pcap, '-Y', 'icmp', '-T', 'fields', '-e', 'ip.src', '-e', 'icmp.type'], { encoding: 'utf8' });
         const lines = out.trim().split('\n');
         expect(lines).toEqual(expect.arrayContaining(['10.0.0.1\t8', '10.0.0.2\t0', '10.0.0.2\t8', '10.0.0.1\t0']));

@@ -8,7 +8,6 @@
  * messages go to a GICv2m frame instead. Images come from `pnpm fetch-images`; without them
  * the tests skip, except under CI.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,14 +15,10 @@ import { describe, expect, it } from 'vitest';
 import { PluginRegistry, Simulation } from '@tessera/core';
 import { parsePcap } from '@tessera/net';
 import type { VirtioBlk, VirtioNet, VirtioPciApi } from '../src/index.js';
-import { addMachine, fixtures, icmpTypes, initramfs, need, runUntil, type Images } from './linux.js';
+import { addMachine, ext2Disk, fixtures, haveAll, icmpTypes, initramfs, linuxImages, netUp, powerOffs, runUntil } from './linux.js';
 
-const img: Images = {
-  kernel: need('arm64', 'Image'),
-  busybox: need('arm64', 'busybox'),
-  modulesRoot: need('arm64', 'modules'),
-};
-const ready = Object.values(img).every((v) => v !== undefined);
+const img = linuxImages('arm64');
+const ready = haveAll(img);
 const machineFile = path.join(fixtures, 'aarch64-virt-pci.yaml');
 /** The peer's host bridge translates its 32-bit window: CPU 0x10000000 -> bus 0x80000000. */
 const offsetMachineFile = path.join(fixtures, 'aarch64-virt-pci-offset.yaml');
@@ -34,14 +29,9 @@ describe.skipIf(!ready)('Linux on aarch64-virt with virtio-pci and MSI-X', () =>
     'enumerates virtio-net-pci and virtio-blk-pci, uses MSI-X through the ITS, reads a file from the disk and pings another machine',
     async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-linux-pci-arm64-'));
-      const root = path.join(dir, 'root');
-      fs.mkdirSync(root);
-      fs.writeFileSync(path.join(root, 'hello.txt'), 'hello from a virtio-blk-pci disk on arm64\n');
-      const disk = path.join(dir, 'disk.ext2');
-      execFileSync('mke2fs', ['-q', '-t', 'ext2', '-d', root, disk, '4M']);
+      const disk = ext2Disk(dir, 'hello from a virtio-blk-pci disk on arm64\n');
       const pcap = path.join(dir, 'lan0.pcap');
       const modules = ['virtio_pci', 'virtio_net', 'virtio_blk', 'crc32c_generic', 'ext4'];
-      const up = (ip: string) => ['ip link set eth0 up', `ip addr add ${ip}/24 dev eth0`, 'echo NET-UP'];
       const left = await initramfs(img, path.join(dir, 'left.cpio.gz'), modules, [
         'for d in /sys/bus/pci/devices/*; do echo PCI $(basename $d) $(cat $d/vendor) $(cat $d/device) driver=$(basename $(readlink $d/driver)); done',
         'grep virtio /proc/interrupts',
@@ -49,20 +39,19 @@ describe.skipIf(!ready)('Linux on aarch64-virt with virtio-pci and MSI-X', () =>
         'mkdir -p /mnt',
         'mount -t ext2 -o ro /dev/vda /mnt && echo MOUNTED',
         'cat /mnt/hello.txt',
-        ...up('10.0.0.1'),
+        ...netUp('10.0.0.1'),
         'sleep 1',
         'ping -c 2 -W 5 10.0.0.2',
         'echo PING-DONE',
       ]);
-      const right = await initramfs(img, path.join(dir, 'right.cpio.gz'), modules, [...up('10.0.0.2'), 'echo PEER-READY'], false);
+      const right = await initramfs(img, path.join(dir, 'right.cpio.gz'), modules, [...netUp('10.0.0.2'), 'echo PEER-READY'], false);
       const registry = new PluginRegistry();
       const sim = new Simulation();
       const boot = (initrd: string) => ({ kernel: img.kernel, initrd, append: 'console=ttyAMA0 quiet' });
       const started = Date.now();
       const a = await addMachine(sim, registry, machineFile, 'left', boot(left), [`components.disk0.image=${disk}`, `components.net0.network.pcap=${pcap}`]);
       const b = await addMachine(sim, registry, offsetMachineFile, 'right', boot(right), [`components.disk0.image=${disk}`]);
-      const offs: string[] = [];
-      sim.events.addSink({ kinds: ['power.off'], event: (e) => offs.push(String(e.machine)) });
+      const offs = powerOffs(sim);
       let seen: { msix: boolean; messages: number; netOk: boolean; blkOk: boolean; virtualS: number } | undefined;
       let peer: { msix: boolean; netOk: boolean; bar1: number } | undefined;
       const done = (): boolean => {
@@ -111,11 +100,7 @@ describe.skipIf(!ready)('Linux on aarch64-virt with virtio-pci and MSI-X', () =>
     'on GICv2 with a GICv2m frame as msi-parent: MSI-X messages raise the frame\'s SPIs, and Linux reads the disk',
     async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-linux-pci-v2m-'));
-      const root = path.join(dir, 'root');
-      fs.mkdirSync(root);
-      fs.writeFileSync(path.join(root, 'hello.txt'), 'hello through a GICv2m frame\n');
-      const disk = path.join(dir, 'disk.ext2');
-      execFileSync('mke2fs', ['-q', '-t', 'ext2', '-d', root, disk, '4M']);
+      const disk = ext2Disk(dir, 'hello through a GICv2m frame\n');
       const initrd = await initramfs(img, path.join(dir, 'v2m.cpio.gz'), ['virtio_pci', 'virtio_blk', 'crc32c_generic', 'ext4'], [
         'grep virtio /proc/interrupts',
         'mkdir -p /mnt',
@@ -126,8 +111,7 @@ describe.skipIf(!ready)('Linux on aarch64-virt with virtio-pci and MSI-X', () =>
       const registry = new PluginRegistry();
       const sim = new Simulation();
       const m = await addMachine(sim, registry, path.join(fixtures, 'aarch64-virt-gicv2-pci.yaml'), 'v2m', { kernel: img.kernel, initrd, append: 'console=ttyAMA0 quiet' }, [`components.disk0.image=${disk}`]);
-      const offs: string[] = [];
-      sim.events.addSink({ kinds: ['power.off'], event: (e) => offs.push(String(e.machine)) });
+      const offs = powerOffs(sim);
       let msix = false;
       const done = (): boolean => {
         if (!msix && m.port.captured().includes('MOUNTED')) msix = m.machine.api<VirtioPciApi<VirtioBlk>>('disk0')!.function.msixEnabled;

@@ -5,7 +5,6 @@
  * file from an ext2 disk. Images come from `pnpm fetch-images`; without them the tests skip,
  * except under CI.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,15 +13,10 @@ import { PluginRegistry, Simulation } from '@tessera/core';
 import { parsePcap } from '@tessera/net';
 import type { PciFunction } from '@tessera/pci-msi';
 import type { VirtioBlk, VirtioNet, VirtioPciApi } from '../src/index.js';
-import { addMachine, fixtures, icmpTypes, initramfs, need, runUntil, type Images } from './linux.js';
+import { addMachine, ext2Disk, fixtures, haveAll, icmpTypes, initramfs, linuxImages, netUp, powerOffs, runUntil } from './linux.js';
 
-const img: Images = {
-  firmware: need('riscv64', 'fw_dynamic.bin'),
-  kernel: need('riscv64', 'Image'),
-  busybox: need('riscv64', 'busybox'),
-  modulesRoot: need('riscv64', 'modules'),
-};
-const ready = Object.values(img).every((v) => v !== undefined);
+const img = linuxImages('riscv64');
+const ready = haveAll(img);
 const machineFile = path.join(fixtures, 'riscv-virt-pci.yaml');
 const E2E_TIMEOUT = 40 * 60 * 1000;
 
@@ -31,36 +25,30 @@ describe.skipIf(!ready)('Linux on riscv-virt with virtio-pci over INTx', () => {
     'enumerates virtio-net-pci and virtio-blk-pci on a shared INTx wire, reads a file from the disk and pings another machine',
     async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-linux-pci-'));
-      const root = path.join(dir, 'root');
-      fs.mkdirSync(root);
-      fs.writeFileSync(path.join(root, 'hello.txt'), 'hello from a virtio-blk-pci disk\n');
-      const disk = path.join(dir, 'disk.ext2');
-      execFileSync('mke2fs', ['-q', '-t', 'ext2', '-d', root, disk, '4M']);
+      const disk = ext2Disk(dir, 'hello from a virtio-blk-pci disk\n');
       const pcap = path.join(dir, 'lan0.pcap');
       // virtio_pci and the ECAM host driver are built into Debian's riscv64 kernel.
       const modules = ['virtio_net', 'virtio_blk', 'crc32c_generic', 'ext4'];
-      const up = (ip: string) => ['ip link set eth0 up', `ip addr add ${ip}/24 dev eth0`, 'echo NET-UP'];
       const left = await initramfs(img, path.join(dir, 'left.cpio.gz'), modules, [
         'cat /proc/bus/pci/devices',
         'for d in /sys/bus/pci/devices/*; do echo PCI $(basename $d) $(cat $d/vendor) $(cat $d/device) irq=$(cat $d/irq) driver=$(basename $(readlink $d/driver)); done',
         'mkdir -p /mnt',
         'mount -t ext2 -o ro /dev/vda /mnt && echo MOUNTED',
         'cat /mnt/hello.txt',
-        ...up('10.0.0.1'),
+        ...netUp('10.0.0.1'),
         'sleep 1',
         'ping -c 2 -W 5 10.0.0.2',
         'echo PING-DONE',
         'grep -i pci /proc/interrupts',
       ]);
-      const right = await initramfs(img, path.join(dir, 'right.cpio.gz'), modules, [...up('10.0.0.2'), 'echo PEER-READY'], false);
+      const right = await initramfs(img, path.join(dir, 'right.cpio.gz'), modules, [...netUp('10.0.0.2'), 'echo PEER-READY'], false);
       const registry = new PluginRegistry();
       const sim = new Simulation();
       const boot = (initrd: string) => ({ firmware: img.firmware, kernel: img.kernel, initrd, append: 'console=ttyS0 quiet' });
       const started = Date.now();
       const a = await addMachine(sim, registry, machineFile, 'left', boot(left), [`components.disk0.image=${disk}`, `components.net0.network.pcap=${pcap}`]);
       const b = await addMachine(sim, registry, machineFile, 'right', boot(right), [`components.disk0.image=${disk}`]);
-      const offs: string[] = [];
-      sim.events.addSink({ kinds: ['power.off'], event: (e) => offs.push(String(e.machine)) });
+      const offs = powerOffs(sim);
       // Checked while the drivers are up: Linux resets virtio devices on its way to power-off.
       let seen: { intxOnly: boolean; netOk: boolean; blkOk: boolean; virtualS: number } | undefined;
       const done = (): boolean => {

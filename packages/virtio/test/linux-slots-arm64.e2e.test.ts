@@ -5,20 +5,15 @@
  * the rising-edge SPI 47 the slot node describes, and reads a file from the ext2 image.
  * Images come from `pnpm fetch-images`; without them the test skips, except under CI.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PluginRegistry, Simulation } from '@tessera/core';
-import { addMachine, initramfs, need, repo, runUntil, type Images } from './linux.js';
+import { addMachine, ext2Disk, haveAll, initramfs, linuxImages, powerOffs, repo, runUntil } from './linux.js';
 
-const img: Images = {
-  kernel: need('arm64', 'Image'),
-  busybox: need('arm64', 'busybox'),
-  modulesRoot: need('arm64', 'modules'),
-};
-const ready = Object.values(img).every((v) => v !== undefined);
+const img = linuxImages('arm64');
+const ready = haveAll(img);
 const E2E_TIMEOUT = 40 * 60 * 1000;
 
 describe.skipIf(!ready)('Linux on aarch64-virt with the virtio-mmio slots', () => {
@@ -26,11 +21,7 @@ describe.skipIf(!ready)('Linux on aarch64-virt with the virtio-mmio slots', () =
     'binds the disk in slot 31 only, with an edge-triggered SPI, and reads a file from it',
     async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-linux-slots-'));
-      const root = path.join(dir, 'root');
-      fs.mkdirSync(root);
-      fs.writeFileSync(path.join(root, 'hello.txt'), 'hello from virtio-mmio slot 31\n');
-      const disk = path.join(dir, 'disk.ext2');
-      execFileSync('mke2fs', ['-q', '-t', 'ext2', '-d', root, disk, '4M']);
+      const disk = ext2Disk(dir, 'hello from virtio-mmio slot 31\n');
       const initrd = await initramfs(img, path.join(dir, 'slots.cpio.gz'), ['virtio_mmio', 'virtio_blk', 'crc32c_generic', 'ext4'], [
         'echo VIRTIO-DEVICES $(ls /sys/bus/virtio/devices | wc -l)',
         'for d in /sys/bus/virtio/devices/*; do echo VIRTIO $(basename $d) device=$(cat $d/device) driver=$(basename $(readlink $d/driver)); done',
@@ -45,8 +36,7 @@ describe.skipIf(!ready)('Linux on aarch64-virt with the virtio-mmio slots', () =
       const m = await addMachine(sim, registry, path.join(repo, 'machines', 'aarch64-virt-virtio.yaml'), 'slots', { kernel: img.kernel, initrd, append: 'console=ttyAMA0 quiet' }, [
         `components.disk0={type: virtio-mmio-blk, base: 0x0a00_3e00, irq: "gic:79", image: ${disk}}`,
       ]);
-      const offs: string[] = [];
-      sim.events.addSink({ kinds: ['power.off'], event: (e) => offs.push(String(e.machine)) });
+      const offs = powerOffs(sim);
       runUntil(sim, () => offs.length > 0, E2E_TIMEOUT - 60_000, [m.port]);
       const out = m.port.captured();
       sim.dispose();

@@ -15,19 +15,14 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PluginRegistry, Simulation, type ConsolePort, type Machine } from '@tessera/core';
 import { parsePcap } from '@tessera/net';
-import { addMachine as addLinuxMachine, fixtures, icmpTypes, initramfs as buildInitramfs, need, runUntil, type Images } from './linux.js';
+import { addMachine as addLinuxMachine, ext2Disk, fixtures, haveAll, haveTshark, icmpTypes, initramfs as buildInitramfs, linuxImages, netUp, powerOffs, runUntil } from './linux.js';
 import { VIRTIO_F_RING_PACKED, type VirtioBlk, type VirtioConsole, type VirtioMmioApi, type VirtioNet } from '../src/index.js';
 
 const netMachine = path.join(fixtures, 'riscv-virt-virtio.yaml');
 const blkMachine = path.join(fixtures, 'riscv-virt-blk.yaml');
 
-const img: Images = {
-  firmware: need('riscv64', 'fw_dynamic.bin'),
-  kernel: need('riscv64', 'Image'),
-  busybox: need('riscv64', 'busybox'),
-  modulesRoot: need('riscv64', 'modules'),
-};
-const ready = Object.values(img).every((v) => v !== undefined);
+const img = linuxImages('riscv64');
+const ready = haveAll(img);
 
 const initramfs = (file: string, modules: string[], commands: string[], poweroff = true): Promise<string> => buildInitramfs(img, file, modules, commands, poweroff);
 
@@ -41,16 +36,14 @@ async function pingTest(setsLeft: string[], setsRight: string[], check?: (left: 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-linux-net-'));
   const pcap = path.join(dir, 'lan0.pcap');
   const net = ['virtio_mmio', 'virtio_net'];
-  const up = (ip: string) => ['ip link set eth0 up', `ip addr add ${ip}/24 dev eth0`, 'echo NET-UP'];
-  const left = await initramfs(path.join(dir, 'left.cpio.gz'), net, [...up('10.0.0.1'), 'sleep 1', 'ping -c 2 -W 5 10.0.0.2', 'echo PING-DONE']);
+  const left = await initramfs(path.join(dir, 'left.cpio.gz'), net, [...netUp('10.0.0.1'), 'sleep 1', 'ping -c 2 -W 5 10.0.0.2', 'echo PING-DONE']);
   // The peer stays up (no power-off): the run ends when the pinging machine powers off.
-  const right = await initramfs(path.join(dir, 'right.cpio.gz'), net, [...up('10.0.0.2'), 'echo PEER-READY'], false);
+  const right = await initramfs(path.join(dir, 'right.cpio.gz'), net, [...netUp('10.0.0.2'), 'echo PEER-READY'], false);
   const registry = new PluginRegistry();
   const sim = new Simulation();
   const a = await addMachine(sim, registry, netMachine, 'left', left, [`components.net0.network.pcap=${pcap}`, ...setsLeft]);
   const b = await addMachine(sim, registry, netMachine, 'right', right, setsRight);
-  const offs: string[] = [];
-  sim.events.addSink({ kinds: ['power.off'], event: (e) => offs.push(String(e.machine)) });
+  const offs = powerOffs(sim);
   // The negotiated state is checked while both drivers are up: Linux resets virtio devices
   // on its way to power-off.
   let checked = check === undefined;
@@ -73,13 +66,7 @@ async function pingTest(setsLeft: string[], setsRight: string[], check?: (left: 
   const icmp = icmpTypes(frames);
   expect(icmp).toContain(8); // echo request
   expect(icmp).toContain(0); // echo reply
-  let tshark = true;
-  try {
-    execFileSync('tshark', ['-v'], { stdio: 'ignore' });
-  } catch {
-    tshark = false;
-  }
-  if (tshark) {
+  if (haveTshark()) {
     const out = execFileSync('tshark', ['-r', pcap, '-Y', 'icmp', '-T', 'fields', '-e', 'icmp.type'], { encoding: 'utf8' });
     expect(out.split('\n')).toEqual(expect.arrayContaining(['8', '0']));
   }
@@ -115,11 +102,7 @@ describe.skipIf(!ready)('Linux on riscv-virt with virtio-mmio', () => {
     'virtio-blk and virtio-console: Linux reads a file from an ext2 image, its write lands only in the overlay, and /dev/hvc0 reaches the second console',
     async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-linux-blk-'));
-      const root = path.join(dir, 'root');
-      fs.mkdirSync(root);
-      fs.writeFileSync(path.join(root, 'hello.txt'), 'hello from an ext2 image\n');
-      const img = path.join(dir, 'disk.ext2');
-      execFileSync('mke2fs', ['-q', '-t', 'ext2', '-d', root, img, '4M']);
+      const img = ext2Disk(dir, 'hello from an ext2 image\n');
       const hash = () => createHash('sha256').update(fs.readFileSync(img)).digest('hex');
       const before = hash();
       const initrd = await initramfs(path.join(dir, 'blk.cpio.gz'), ['virtio_mmio', 'virtio_blk', 'crc32c_generic', 'ext4'], [
@@ -133,8 +116,7 @@ describe.skipIf(!ready)('Linux on riscv-virt with virtio-mmio', () => {
       const registry = new PluginRegistry();
       const sim = new Simulation();
       const m = await addMachine(sim, registry, blkMachine, 'blk', initrd, [`components.disk0.image=${img}`]);
-      const offs: string[] = [];
-      sim.events.addSink({ kinds: ['power.off'], event: (e) => offs.push(String(e.machine)) });
+      const offs = powerOffs(sim);
       runUntil(sim, () => offs.length > 0, E2E_TIMEOUT - 60_000, [m.port]);
       const out = m.port.captured();
       const disk = m.machine.api<VirtioMmioApi<VirtioBlk>>('disk0')!.device;

@@ -3,6 +3,7 @@
  * error under CI), initramfs building, adding a machine to a simulation, and running a
  * simulation of several machines until a condition holds.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,51 @@ export interface Images {
   kernel?: string;
   busybox?: string;
   modulesRoot?: string;
+}
+
+/** Debian's Linux images of `arch` (with OpenSBI's fw_dynamic on riscv64). */
+export function linuxImages(arch: 'riscv64' | 'arm64'): Images {
+  return {
+    ...(arch === 'riscv64' ? { firmware: need(arch, 'fw_dynamic.bin') } : {}),
+    kernel: need(arch, 'Image'),
+    busybox: need(arch, 'busybox'),
+    modulesRoot: need(arch, 'modules'),
+  };
+}
+
+/** Every image was found. */
+export function haveAll(img: Images): boolean {
+  return Object.values(img).every((v) => v !== undefined);
+}
+
+/** /init commands that bring eth0 up at `ip`/24 and print NET-UP. */
+export const netUp = (ip: string): string[] => ['ip link set eth0 up', `ip addr add ${ip}/24 dev eth0`, 'echo NET-UP'];
+
+/** An ext2 image `dir`/disk.ext2 (4 MiB, `mke2fs -d`) holding hello.txt with `hello`. */
+export function ext2Disk(dir: string, hello: string): string {
+  const root = path.join(dir, 'root');
+  fs.mkdirSync(root);
+  fs.writeFileSync(path.join(root, 'hello.txt'), hello);
+  const disk = path.join(dir, 'disk.ext2');
+  execFileSync('mke2fs', ['-q', '-t', 'ext2', '-d', root, disk, '4M']);
+  return disk;
+}
+
+/** The names of the machines of `sim` that power off, in order, as they do. */
+export function powerOffs(sim: Simulation): string[] {
+  const offs: string[] = [];
+  sim.events.addSink({ kinds: ['power.off'], event: (e) => offs.push(String(e.machine)) });
+  return offs;
+}
+
+/** Whether Wireshark's tshark is installed (the pcap is then also checked with it). */
+export function haveTshark(): boolean {
+  try {
+    execFileSync('tshark', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** An initramfs whose /init loads `modules` (with dependencies) and runs `commands`. */
