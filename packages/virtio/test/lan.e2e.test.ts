@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '@tessera/core/cli';
 import { parsePcap } from '@tessera/net';
-import { haveAll, haveTshark, initramfs, linuxImages, netUp, repo } from './linux.js';
+import { haveAll, haveTshark, initramfs, linuxImages, netUp, pingPeer, repo } from './linux.js';
 
 const lan = path.join(repo, 'machines', 'two-riscv-virt-lan.yaml');
 
@@ -23,7 +23,7 @@ const ready = haveAll(img);
 const E2E_TIMEOUT = 40 * 60 * 1000;
 
 function pingInitramfs(file: string, me: string, peer: string): Promise<string> {
-  return initramfs(img, file, ['virtio_mmio', 'virtio_net'], [...netUp(me), 'sleep 1', `ping -c 2 -W 5 ${peer}`, 'echo PING-DONE']);
+  return initramfs(img, file, ['virtio_mmio', 'virtio_net'], [...netUp(me), ...pingPeer(peer)]);
 }
 
 describe.skipIf(!ready)('machines/two-riscv-virt-lan.yaml with Debian Linux', () => {

@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { PluginRegistry, Simulation } from '@tessera/core';
 import { parsePcap } from '@tessera/net';
 import type { VirtioBlk, VirtioNet, VirtioPciApi } from '../src/index.js';
-import { addMachine, ext2Disk, fixtures, haveAll, icmpTypes, initramfs, linuxImages, netUp, powerOffs, runUntil } from './linux.js';
+import { addMachine, ext2Disk, fixtures, haveAll, icmpTypes, initramfs, linuxImages, mountHello, netUp, pingPeer, powerOffs, runUntil } from './linux.js';
 
 const img = linuxImages('arm64');
 const ready = haveAll(img);
@@ -36,13 +36,9 @@ describe.skipIf(!ready)('Linux on aarch64-virt with virtio-pci and MSI-X', () =>
         'for d in /sys/bus/pci/devices/*; do echo PCI $(basename $d) $(cat $d/vendor) $(cat $d/device) driver=$(basename $(readlink $d/driver)); done',
         'grep virtio /proc/interrupts',
         'grep -c "MSI.*virtio" /proc/interrupts | sed "s/^/MSI-LINES /"',
-        'mkdir -p /mnt',
-        'mount -t ext2 -o ro /dev/vda /mnt && echo MOUNTED',
-        'cat /mnt/hello.txt',
+        ...mountHello,
         ...netUp('10.0.0.1'),
-        'sleep 1',
-        'ping -c 2 -W 5 10.0.0.2',
-        'echo PING-DONE',
+        ...pingPeer('10.0.0.2'),
       ]);
       const right = await initramfs(img, path.join(dir, 'right.cpio.gz'), modules, [...netUp('10.0.0.2'), 'echo PEER-READY'], false);
       const registry = new PluginRegistry();
@@ -103,9 +99,7 @@ describe.skipIf(!ready)('Linux on aarch64-virt with virtio-pci and MSI-X', () =>
       const disk = ext2Disk(dir, 'hello through a GICv2m frame\n');
       const initrd = await initramfs(img, path.join(dir, 'v2m.cpio.gz'), ['virtio_pci', 'virtio_blk', 'crc32c_generic', 'ext4'], [
         'grep virtio /proc/interrupts',
-        'mkdir -p /mnt',
-        'mount -t ext2 -o ro /dev/vda /mnt && echo MOUNTED',
-        'cat /mnt/hello.txt',
+        ...mountHello,
         'grep -c "MSI.*virtio" /proc/interrupts | sed "s/^/MSI-LINES /"',
       ]);
       const registry = new PluginRegistry();

@@ -13,7 +13,7 @@ import { PluginRegistry, Simulation } from '@tessera/core';
 import { parsePcap } from '@tessera/net';
 import type { PciFunction } from '@tessera/pci-msi';
 import type { VirtioBlk, VirtioNet, VirtioPciApi } from '../src/index.js';
-import { addMachine, ext2Disk, fixtures, haveAll, icmpTypes, initramfs, linuxImages, netUp, powerOffs, runUntil } from './linux.js';
+import { addMachine, ext2Disk, fixtures, haveAll, icmpTypes, initramfs, linuxImages, mountHello, netUp, pingPeer, powerOffs, runUntil } from './linux.js';
 
 const img = linuxImages('riscv64');
 const ready = haveAll(img);
@@ -32,13 +32,9 @@ describe.skipIf(!ready)('Linux on riscv-virt with virtio-pci over INTx', () => {
       const left = await initramfs(img, path.join(dir, 'left.cpio.gz'), modules, [
         'cat /proc/bus/pci/devices',
         'for d in /sys/bus/pci/devices/*; do echo PCI $(basename $d) $(cat $d/vendor) $(cat $d/device) irq=$(cat $d/irq) driver=$(basename $(readlink $d/driver)); done',
-        'mkdir -p /mnt',
-        'mount -t ext2 -o ro /dev/vda /mnt && echo MOUNTED',
-        'cat /mnt/hello.txt',
+        ...mountHello,
         ...netUp('10.0.0.1'),
-        'sleep 1',
-        'ping -c 2 -W 5 10.0.0.2',
-        'echo PING-DONE',
+        ...pingPeer('10.0.0.2'),
         'grep -i pci /proc/interrupts',
       ]);
       const right = await initramfs(img, path.join(dir, 'right.cpio.gz'), modules, [...netUp('10.0.0.2'), 'echo PEER-READY'], false);

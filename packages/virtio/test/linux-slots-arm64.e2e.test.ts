@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PluginRegistry, Simulation } from '@tessera/core';
-import { addMachine, ext2Disk, haveAll, initramfs, linuxImages, powerOffs, repo, runUntil } from './linux.js';
+import { addMachine, ext2Disk, haveAll, initramfs, linuxImages, mountHello, powerOffs, repo, runUntil } from './linux.js';
 
 const img = linuxImages('arm64');
 const ready = haveAll(img);
@@ -26,9 +26,7 @@ describe.skipIf(!ready)('Linux on aarch64-virt with the virtio-mmio slots', () =
         'echo VIRTIO-DEVICES $(ls /sys/bus/virtio/devices | wc -l)',
         'for d in /sys/bus/virtio/devices/*; do echo VIRTIO $(basename $d) device=$(cat $d/device) driver=$(basename $(readlink $d/driver)); done',
         'echo MMIO-PROBED $(ls /sys/bus/platform/drivers/virtio-mmio | grep -c virtio_mmio)',
-        'mkdir -p /mnt',
-        'mount -t ext2 -o ro /dev/vda /mnt && echo MOUNTED',
-        'cat /mnt/hello.txt',
+        ...mountHello,
         'grep virtio /proc/interrupts | sed "s/^/IRQ /"',
       ]);
       const registry = new PluginRegistry();

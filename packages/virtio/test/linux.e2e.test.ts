@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PluginRegistry, Simulation, type ConsolePort, type Machine } from '@tessera/core';
 import { parsePcap } from '@tessera/net';
-import { addMachine as addLinuxMachine, ext2Disk, fixtures, haveAll, haveTshark, icmpTypes, initramfs as buildInitramfs, linuxImages, netUp, powerOffs, runUntil } from './linux.js';
+import { addMachine as addLinuxMachine, ext2Disk, fixtures, haveAll, haveTshark, icmpTypes, initramfs as buildInitramfs, linuxImages, netUp, pingPeer, powerOffs, runUntil } from './linux.js';
 import { VIRTIO_F_RING_PACKED, type VirtioBlk, type VirtioConsole, type VirtioMmioApi, type VirtioNet } from '../src/index.js';
 
 const netMachine = path.join(fixtures, 'riscv-virt-virtio.yaml');
@@ -36,7 +36,7 @@ async function pingTest(setsLeft: string[], setsRight: string[], check?: (left: 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-linux-net-'));
   const pcap = path.join(dir, 'lan0.pcap');
   const net = ['virtio_mmio', 'virtio_net'];
-  const left = await initramfs(path.join(dir, 'left.cpio.gz'), net, [...netUp('10.0.0.1'), 'sleep 1', 'ping -c 2 -W 5 10.0.0.2', 'echo PING-DONE']);
+  const left = await initramfs(path.join(dir, 'left.cpio.gz'), net, [...netUp('10.0.0.1'), ...pingPeer('10.0.0.2')]);
   // The peer stays up (no power-off): the run ends when the pinging machine powers off.
   const right = await initramfs(path.join(dir, 'right.cpio.gz'), net, [...netUp('10.0.0.2'), 'echo PEER-READY'], false);
   const registry = new PluginRegistry();

@@ -46,6 +46,12 @@ export function haveAll(img: Images): boolean {
 /** /init commands that bring eth0 up at `ip`/24 and print NET-UP. */
 export const netUp = (ip: string): string[] => ['ip link set eth0 up', `ip addr add ${ip}/24 dev eth0`, 'echo NET-UP'];
 
+/** /init commands that ping `peer` twice, a second after eth0 came up, then print PING-DONE. */
+export const pingPeer = (peer: string): string[] => ['sleep 1', `ping -c 2 -W 5 ${peer}`, 'echo PING-DONE'];
+
+/** /init commands that mount /dev/vda (an {@link ext2Disk}) read-only, print MOUNTED and its hello.txt. */
+export const mountHello: readonly string[] = ['mkdir -p /mnt', 'mount -t ext2 -o ro /dev/vda /mnt && echo MOUNTED', 'cat /mnt/hello.txt'];
+
 /** An ext2 image `dir`/disk.ext2 (4 MiB, `mke2fs -d`) holding hello.txt with `hello`. */
 export function ext2Disk(dir: string, hello: string): string {
   const root = path.join(dir, 'root');
