@@ -83,6 +83,8 @@ export class A64Core implements Runnable, CodeWatcher {
   readonly v8 = new Uint8Array(this.v64.buffer);
   /** System register storage, indexed by the R constants. */
   readonly sr = new BigUint64Array(SR_COUNT);
+  /** 32-bit view of {@link sr}: bits 31:0 of register i are word 2i (checks on hot paths avoid BigInt shifts). */
+  readonly sr32 = new Uint32Array(this.sr.buffer);
   /** Scratch: [0] = page-aligned PC of the current fetch page. */
   readonly pcPage = new BigUint64Array(1);
   /** Offset of PC inside {@link pcPage}. */

@@ -29,13 +29,13 @@ export const M64 = 0xffff_ffff_ffff_ffffn;
 // ------------------------------------------------------------------ FP environment
 
 /** FPSR bits (C5.2.10): IOC 0, DZC 1, OFC 2, UFC 3, IXC 4, IDC 7, QC 27. */
-export const FPSR_QC = 1n << 27n;
+export const FPSR_QC = 1 << 27;
 
 export const env: FloatEnv = { rm: RNE, flags: 0, nan: 'arm', dn: false, fz: false, fz16: false };
 
 /** Load the environment from FPCR (C5.2.8: DN 25, FZ 24, RMode 23:22, FZ16 19). */
 export function fpEnv(c: A64Core): FloatEnv {
-  const fpcr = Number(c.sr[R.FPCR]! & 0xffff_ffffn);
+  const fpcr = c.sr32[2 * R.FPCR]!;
   env.rm = armRModeToRm((fpcr >>> 22) & 3);
   env.dn = ((fpcr >>> 25) & 1) !== 0;
   env.fz = ((fpcr >>> 24) & 1) !== 0;
@@ -55,11 +55,11 @@ export function fpFlags(c: A64Core): void {
   if (f & 8) b |= 1 << 1;
   if (f & 16) b |= 1;
   if (f & 32) b |= 1 << 7;
-  c.sr[R.FPSR] = c.sr[R.FPSR]! | BigInt(b);
+  c.sr32[2 * R.FPSR] |= b; // FPSR is 32 bits wide (C5.2.10)
 }
 
 export function setQC(c: A64Core): void {
-  c.sr[R.FPSR] = c.sr[R.FPSR]! | FPSR_QC;
+  c.sr32[2 * R.FPSR] |= FPSR_QC;
 }
 
 // ------------------------------------------------------------------ half-precision conversions
@@ -73,7 +73,7 @@ export function setQC(c: A64Core): void {
  */
 export function cvtToHalf(c: A64Core, e: FloatEnv, a: FV, es: number): number {
   const ieee = es === 3 ? f64_to_f16 : f32_to_f16;
-  if (((Number(c.sr[R.FPCR]! >> 26n) & 1) === 0)) return es === 3 ? f64_to_f16(e, a as bigint) : f32_to_f16(e, a as number);
+  if ((((c.sr32[2 * R.FPCR]! >>> 26) & 1) === 0)) return es === 3 ? f64_to_f16(e, a as bigint) : f32_to_f16(e, a as number);
   // Sign, biased exponent and "fraction non-zero" of the operand.
   let sign: number;
   let exp: number;
@@ -117,7 +117,7 @@ export function cvtToHalf(c: A64Core, e: FloatEnv, a: FV, es: number): number {
 
 /** Conversions from half precision (FCVT, FCVTL); with FPCR.AHP = 1 exponent 31 is a normal exponent. */
 export function cvtFromHalf(c: A64Core, e: FloatEnv, h: number, es: number): FV {
-  if ((h & 0x7c00) === 0x7c00 && (Number(c.sr[R.FPCR]! >> 26n) & 1) === 1) {
+  if ((h & 0x7c00) === 0x7c00 && ((c.sr32[2 * R.FPCR]! >>> 26) & 1) === 1) {
     const sign = (h >>> 15) & 1;
     const frac = h & 0x3ff;
     if (es === 3) return (BigInt(sign) << 63n) | (BigInt(31 - 15 + 1023) << 52n) | (BigInt(frac) << 42n);

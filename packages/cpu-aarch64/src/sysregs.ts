@@ -457,22 +457,10 @@ function trapTo(c: A64Core, target: number, insn: number): never {
   c.takeSync(target, EC.SYSREG, sysregIss(insn), c.pc);
 }
 
-/**
- * 32-bit view of the last core's system registers checked by {@link fpAccessCheck}: the check
- * runs before every FP/SIMD instruction, and BigInt shifts of the 64-bit registers cost more
- * than the rest of a SIMD instruction. Registers are little-endian 64-bit, so bits 31:0 of
- * register i are word 2i.
- */
-let fpSr: BigUint64Array | undefined;
-let fpSr32 = new Uint32Array(0);
-
 /** FP/AdvSIMD access checks (CPACR_EL1.FPEN, CPTR_EL2.TFP, CPTR_EL3.TFP; D1.13.x). Returns if access is allowed. */
 export function fpAccessCheck(c: A64Core): void {
-  if (c.sr !== fpSr) {
-    fpSr = c.sr;
-    fpSr32 = new Uint32Array(c.sr.buffer, c.sr.byteOffset, c.sr.length * 2);
-  }
-  const s = fpSr32;
+  // Runs before every FP/SIMD instruction: the 32-bit view avoids BigInt shifts.
+  const s = c.sr32;
   const el = c.el;
   const iss = 0x1e00000;
   if (el <= 1 && !(el === 0 && (c.effHcr() & HCR.TGE) !== 0)) {
