@@ -19,7 +19,8 @@ import { Sbi, HartState, SBI_SUCCESS, SBI_ERR_INVALID_PARAM, SBI_ERR_ALREADY_AVA
 import { GStageTable, TablePool, RWX } from './gstage.js';
 import { guestToHost, validateLayout, timeSliceNs, type HypervisorConfig, type PartitionConfig } from './layout.js';
 import { HartScheduler, VcpuRun, type SchedHost, type SchedVcpu } from './scheduler.js';
-import { ALL_ONES, HVIP_VSTIP } from './vcpu-state.js';
+import { ALL_ONES } from './vcpu-state.js';
+import { MSTATUS_FS_DIRTY, SSTATUS_SIE, SSTATUS_SPIE, SSTATUS_SPP, HSTATUS_SPV, HSTATUS_SPVP, MIP_SSIP, MIP_MSIP, MIP_STIP, MIP_MTIP, HVIP_VSSIP, HVIP_VSTIP, HVIP_VSEIP } from './csr-bits.js';
 import { VcpuIrqState } from './vplic.js';
 import { machineDeviceIrqs, PartitionIo, PhysicalPlic } from './vio.js';
 
@@ -41,21 +42,8 @@ const MEDELEG = [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 13, 15, 20, 21, 22, 23].redu
 /** VS-level interrupts (VSSIP, VSTIP, VSEIP) go to VS-mode (hideleg). */
 const HIDELEG = (1n << 2n) | (1n << 6n) | (1n << 10n);
 const MIDELEG = (1n << 1n) | (1n << 5n) | (1n << 9n) | HIDELEG | (1n << 12n);
-const HVIP_VSSIP = 1n << 2n;
-const HVIP_VSEIP = 1n << 10n;
 const IRQ_SUPERVISOR_EXTERNAL = 9;
 const ENVCFG_STCE = 1n << 63n;
-const MSTATUS_MPP_S = 1n << 11n;
-const MSTATUS_MPP = 3n << 11n;
-const MSTATUS_MPV = 1n << 39n;
-/** mstatus/sstatus.FS = Dirty: with V=1 both sstatus.FS and vsstatus.FS gate the FPU (H §9.2.1), so HS keeps it on. */
-const MSTATUS_FS_DIRTY = 3n << 13n;
-const SSTATUS_SPP = 1n << 8n;
-const SSTATUS_SIE = 1n << 1n;
-const SSTATUS_SPIE = 1n << 5n;
-const HSTATUS_SPV = 1n << 7n;
-const HSTATUS_SPVP = 1n << 8n;
-const HSTATUS_SPV_BIT = 1n << 7n;
 const SBI_ERR_INVALID_ADDRESS = -5;
 /** SBI HSM default non-retentive suspend type (SBI 2.0 §9.4, Table 35). */
 const SUSPEND_NON_RETENTIVE = 0x8000_0000;
@@ -66,10 +54,6 @@ const IRQ_SSI = 1;
 const IRQ_STI = 5;
 const IRQ_MSI = 3;
 const IRQ_MTI = 7;
-const MIP_SSIP = 1n << 1n;
-const MIP_MSIP = 1n << 3n;
-const MIP_STIP = 1n << 5n;
-const MIP_MTIP = 1n << 7n;
 /** The HS idle loop: `wfi; j .-4`. */
 const IDLE_LOOP = [0x10500073, 0xffdff06f];
 /** SiFive CLINT layout: msip at 4*hart, mtimecmp at 0x4000 + 8*hart. */

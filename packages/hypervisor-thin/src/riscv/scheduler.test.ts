@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CSR, type Hart } from '@tessera/cpu-riscv';
 import { HartScheduler, VcpuRun, type SchedHost, type SchedVcpu } from './scheduler.js';
-import { VcpuContext, ALL_ONES, HVIP_VSSIP, HVIP_VSTIP } from './vcpu-state.js';
+import { VcpuContext, ALL_ONES } from './vcpu-state.js';
+import { HVIP_VSSIP, HVIP_VSTIP } from './csr-bits.js';
 
 /**
  * A hart reduced to the architectural state the scheduler and the context touch: CSRs,

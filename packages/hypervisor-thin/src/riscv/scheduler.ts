@@ -25,20 +25,11 @@
  */
 
 import { CSR, type Hart } from '@tessera/cpu-riscv';
-import { VcpuContext, ALL_ONES, HVIP_VS_BITS, HVIP_VSTIP } from './vcpu-state.js';
+import { VcpuContext, ALL_ONES } from './vcpu-state.js';
+import { MSTATUS_MPP, MSTATUS_MPP_S, MSTATUS_MPV, SSTATUS_SIE, SSTATUS_SPIE, SSTATUS_SPP, VSSTATUS_SIE, HSTATUS_SPV, HSTATUS_SPVP, HSTATUS_VTW, HVIP_VSTIP, HVIP_VS_BITS } from './csr-bits.js';
 
 export type VcpuRunState = 'stopped' | 'runnable' | 'waiting';
 
-const SSTATUS_SIE = 1n << 1n;
-const SSTATUS_SPIE = 1n << 5n;
-const SSTATUS_SPP = 1n << 8n;
-const HSTATUS_SPV = 1n << 7n;
-const HSTATUS_SPVP = 1n << 8n;
-const HSTATUS_VTW = 1n << 21n;
-const VSSTATUS_SIE = 1n << 1n;
-const MSTATUS_MPP = 3n << 11n;
-const MSTATUS_MPP_S = 1n << 11n;
-const MSTATUS_MPV = 1n << 39n;
 
 /** Scheduling state of one vCPU (kept in hypervisor memory). */
 export class VcpuRun {

@@ -13,6 +13,7 @@
  */
 
 import { CSR, type Hart } from '@tessera/cpu-riscv';
+import { SSTATUS_SPP, HSTATUS_SPV, HSTATUS_VGEIN, HVIP_VS_BITS } from './csr-bits.js';
 
 /** The VS CSRs saved and restored, in this order (H §9.2: the virtual-supervisor CSRs a vCPU switch replaces). */
 export const VS_CSRS = [CSR.vsstatus, CSR.vsie, CSR.vstvec, CSR.vsscratch, CSR.vsepc, CSR.vscause, CSR.vstval, CSR.vsatp] as const;
@@ -27,16 +28,8 @@ const SLOT_TIMER = SLOT_SPP + 1;
 const SLOTS = SLOT_TIMER + 1;
 
 export const ALL_ONES = (1n << 64n) - 1n;
-/** hvip's writable bits: VSSIP (2), VSTIP (6), VSEIP (10) (H §9.2.3). */
-export const HVIP_VS_BITS = (1n << 2n) | (1n << 6n) | (1n << 10n);
-export const HVIP_VSSIP = 1n << 2n;
-export const HVIP_VSTIP = 1n << 6n;
-export const HVIP_VSEIP = 1n << 10n;
 /** hstatus bits that belong to a vCPU: SPVP (8) and VGEIN (17:12) (H §9.2.1). */
 export const HSTATUS_VCPU_BITS = (1n << 8n) | (0x3fn << 12n);
-const HSTATUS_SPV = 1n << 7n;
-const HSTATUS_VGEIN = 0x3fn << 12n;
-const SSTATUS_SPP = 1n << 8n;
 
 export class VcpuContext {
   readonly x = new BigUint64Array(32);

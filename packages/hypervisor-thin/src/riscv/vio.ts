@@ -11,20 +11,14 @@ import { CSR, type Hart, type TrapInfo } from '@tessera/cpu-riscv';
 import { guestToHost, hasVplic, type HgeipConfig, type HypervisorConfig, type PartitionConfig } from './layout.js';
 import { decodeHtinst, decodeInstruction, fetchGuestInstruction, type MmioInsn } from './mmio-decode.js';
 import { VirtualDevice } from './vdevices.js';
-import { Vplic, VPLIC_BASE, VPLIC_NDEV, VPLIC_SIZE, type VplicTarget } from './vplic.js';
+import { Vplic, VPLIC_BASE, VPLIC_NDEV, VPLIC_SIZE, PLIC_CONTEXT, PLIC_CONTEXT_STRIDE, PLIC_ENABLE, PLIC_ENABLE_STRIDE, type VplicTarget } from './vplic.js';
+import { HSTATUS_VGEIN_SHIFT, HSTATUS_VGEIN, SIE_SEIE } from './csr-bits.js';
 
 const EXC_LOAD_GUEST_PAGE = 21;
 const EXC_STORE_GUEST_PAGE = 23;
 /** sie/mie.SEIE (privileged §4.1.3). */
-const SIE_SEIE = 1n << 9n;
 /** hstatus.VGEIN, bits 17:12 (H §9.2.1). */
-const HSTATUS_VGEIN_SHIFT = 12n;
-const HSTATUS_VGEIN = 0x3fn << HSTATUS_VGEIN_SHIFT;
 /** PLIC register map (PLIC spec 1.0.0 §3, QEMU virt). */
-const PLIC_ENABLE = 0x2000;
-const PLIC_ENABLE_STRIDE = 0x80;
-const PLIC_CONTEXT = 0x20_0000;
-const PLIC_CONTEXT_STRIDE = 0x1000;
 
 /** What vio needs of the hypervisor (kept narrow so hypervisor.ts and this module stay apart). */
 export interface IoHost {

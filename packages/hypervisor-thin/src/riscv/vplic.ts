@@ -29,11 +29,12 @@ export const VPLIC_NDEV = 95;
 export const VPLIC_MAX_PRIORITY = 7;
 
 const WORDS = Math.ceil((VPLIC_NDEV + 1) / 32);
-const PENDING = 0x1000;
-const ENABLE = 0x2000;
-const ENABLE_STRIDE = 0x80;
-const CONTEXT = 0x20_0000;
-const CONTEXT_STRIDE = 0x1000;
+/** PLIC register layout (PLIC specification §3, as QEMU virt and the machine's PLIC use it). */
+export const PLIC_PENDING = 0x1000;
+export const PLIC_ENABLE = 0x2000;
+export const PLIC_ENABLE_STRIDE = 0x80;
+export const PLIC_CONTEXT = 0x20_0000;
+export const PLIC_CONTEXT_STRIDE = 0x1000;
 
 /** The virtual interrupt state of one vCPU: its two vPLIC contexts and the VSEIP it is owed. */
 export class VcpuIrqState {
@@ -173,22 +174,22 @@ export class Vplic {
   /** A 32-bit register read; undefined for accesses the PLIC does not decode (other widths). */
   read(offset: number, size: number): number | undefined {
     if (size !== 4 || (offset & 3) !== 0) return undefined;
-    if (offset < PENDING) {
+    if (offset < PLIC_PENDING) {
       return this.priority[offset >>> 2] ?? 0;
     }
-    if (offset < ENABLE) {
-      const w = (offset - PENDING) >>> 2;
+    if (offset < PLIC_ENABLE) {
+      const w = (offset - PLIC_PENDING) >>> 2;
       return w < WORDS ? this.pending[w]! >>> 0 : 0;
     }
-    if (offset < CONTEXT) {
-      const ctx = Math.floor((offset - ENABLE) / ENABLE_STRIDE);
-      const w = ((offset - ENABLE) % ENABLE_STRIDE) >>> 2;
+    if (offset < PLIC_CONTEXT) {
+      const ctx = Math.floor((offset - PLIC_ENABLE) / PLIC_ENABLE_STRIDE);
+      const w = ((offset - PLIC_ENABLE) % PLIC_ENABLE_STRIDE) >>> 2;
       const t = this.targets[ctx >>> 1];
       if (t === undefined || w >= WORDS) return 0;
       return t.virq.enable[ctx & 1][w]! >>> 0;
     }
-    const ctx = Math.floor((offset - CONTEXT) / CONTEXT_STRIDE);
-    const reg = (offset - CONTEXT) % CONTEXT_STRIDE;
+    const ctx = Math.floor((offset - PLIC_CONTEXT) / PLIC_CONTEXT_STRIDE);
+    const reg = (offset - PLIC_CONTEXT) % PLIC_CONTEXT_STRIDE;
     const t = this.targets[ctx >>> 1];
     if (t === undefined) return 0;
     if (reg === 0) return t.virq.threshold[ctx & 1];
@@ -199,18 +200,18 @@ export class Vplic {
   write(offset: number, size: number, value: number): boolean {
     if (size !== 4 || (offset & 3) !== 0) return false;
     value >>>= 0;
-    if (offset < PENDING) {
+    if (offset < PLIC_PENDING) {
       const s = offset >>> 2;
       // Source 0 does not exist; priorities are WARL in 0..7.
       if (s >= 1 && s <= VPLIC_NDEV) {
         this.priority[s] = Math.min(value, VPLIC_MAX_PRIORITY);
         this.onPriorityWrite?.(s, this.priority[s]!);
       }
-    } else if (offset < ENABLE) {
+    } else if (offset < PLIC_ENABLE) {
       // Pending bits are read-only (PLIC spec §3.4).
-    } else if (offset < CONTEXT) {
-      const ctx = Math.floor((offset - ENABLE) / ENABLE_STRIDE);
-      const w = ((offset - ENABLE) % ENABLE_STRIDE) >>> 2;
+    } else if (offset < PLIC_CONTEXT) {
+      const ctx = Math.floor((offset - PLIC_ENABLE) / PLIC_ENABLE_STRIDE);
+      const w = ((offset - PLIC_ENABLE) % PLIC_ENABLE_STRIDE) >>> 2;
       const t = this.targets[ctx >>> 1];
       if (t !== undefined && w < WORDS) {
         let v = value;
@@ -220,8 +221,8 @@ export class Vplic {
         this.onEnableWrite?.(ctx, w, v >>> 0);
       }
     } else {
-      const ctx = Math.floor((offset - CONTEXT) / CONTEXT_STRIDE);
-      const reg = (offset - CONTEXT) % CONTEXT_STRIDE;
+      const ctx = Math.floor((offset - PLIC_CONTEXT) / PLIC_CONTEXT_STRIDE);
+      const reg = (offset - PLIC_CONTEXT) % PLIC_CONTEXT_STRIDE;
       const t = this.targets[ctx >>> 1];
       if (t !== undefined) {
         if (reg === 0) t.virq.threshold[ctx & 1] = Math.min(value, VPLIC_MAX_PRIORITY);
